@@ -1,0 +1,187 @@
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from portal.enums import OrganisationKind, Role, ServiceKind, SiteKind
+from portal.models import Membership, Organisation, Service, Site, User
+from portal.organisation import load_communes
+
+
+DEMO_PASSWORD = "demo-departement-35"
+# A fixed TOTP secret so that demo agents can sign in; `manage.py demo_totp_code` prints the current code.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPDEMO35ILLISAAAAA"
+
+SERVICES = [
+    ("transport-adapte", "Transport scolaire adapté", ServiceKind.ADAPTED_TRANSPORT, "transport.adapte"),
+    ("routes", "Service des routes départementales", ServiceKind.ROADS, "routes"),
+    ("agriculture", "Service agriculture", ServiceKind.AGRICULTURE, "agriculture"),
+    ("contrats-territoriaux", "Contrats départementaux de territoire", ServiceKind.TERRITORIAL_CONTRACTS, "territoires"),
+    ("pmi", "Protection maternelle et infantile (PMI)", ServiceKind.PMI, "pmi"),
+    ("rsa-insertion", "RSA et insertion", ServiceKind.RSA, "insertion"),
+    ("aide-sociale", "Aide sociale générale", ServiceKind.SOCIAL_AID, "aide.sociale"),
+    ("courrier", "Bureau du courrier", ServiceKind.MAIL, "courrier"),
+]
+
+SITES = [
+    {
+        "name": "CDAS de Rennes Centre",
+        "address": "13 avenue de Cucillé",
+        "postal_code": "35000",
+        "city": "Rennes",
+        "phone": "02 99 02 20 20",
+        "epcis": [
+            "Rennes Métropole",
+            "CC Brocéliande Communauté",
+            "CC Montfort Communauté",
+            "CC de Saint-Méen Montauban",
+            "CC Vallons de Haute-Bretagne Communauté",
+            "CA Redon Agglomération",
+            "CC Bretagne Porte de Loire Communauté",
+            "CC Val d'Ille-Aubigné",
+        ],
+    },
+    {
+        "name": "CDAS du Pays de Saint-Malo",
+        "address": "5 rue de la Nouvelle France",
+        "postal_code": "35400",
+        "city": "Saint-Malo",
+        "phone": "02 99 02 46 46",
+        "epcis": [
+            "CA du Pays de Saint Malo Agglomération",
+            "CC Côte d'Emeraude",
+            "CC Bretagne Romantique",
+            "CC du Pays de Dol et de la Baie du Mont Saint-Michel",
+            "CC Couesnon Marches de Bretagne",
+        ],
+    },
+    {
+        "name": "CDAS du Pays de Vitré",
+        "address": "9 place du Général de Gaulle",
+        "postal_code": "35500",
+        "city": "Vitré",
+        "phone": "02 99 02 48 48",
+        "epcis": [
+            "CA Vitré Communauté",
+            "CA Fougères Agglomération",
+            "CC Liffré-Cormier Communauté",
+            "CC Pays de Châteaugiron Communauté",
+            "CC Roche aux Fées Communauté",
+        ],
+    },
+]
+
+OPENING_HOURS = "Du lundi au vendredi, de 9 h à 12 h 30 et de 13 h 30 à 17 h."
+ACCESSIBILITY_INFO = (
+    "Accueil de plain-pied, place de stationnement réservée devant l'entrée, boucle magnétique à l'accueil, "
+    "toilettes accessibles. Arrêt de bus à moins de 200 m."
+)
+
+# (email, first name, last name, memberships as (role, service slug or None, site index or None))
+AGENTS = [
+    ("instructeur@demo.ille-et-vilaine.example", "Inès", "Le Goff", [(Role.INSTRUCTOR, "transport-adapte", None)]),
+    ("secretaire@demo.ille-et-vilaine.example", "Sophie", "Hamon", [(Role.SECRETARY, "pmi", 0), (Role.SECRETARY, "rsa-insertion", 0)]),
+    ("accueil@demo.ille-et-vilaine.example", "Romain", "Gicquel", [(Role.RECEPTION, "courrier", None)]),
+    ("manager@demo.ille-et-vilaine.example", "Marc", "Berthelot", [(Role.MANAGER, "transport-adapte", None), (Role.MANAGER, "pmi", None)]),
+    ("admin@demo.ille-et-vilaine.example", "Anne", "Rouxel", [(Role.ADMINISTRATOR, None, None)]),
+]
+CITIZENS = [
+    ("usager@demo.ille-et-vilaine.example", "Camille", "Martin", None),
+    ("parent@demo.ille-et-vilaine.example", "Yasmine", "Benali", None),
+    (
+        "pro@demo.ille-et-vilaine.example",
+        "Jean",
+        "Lemoine",
+        {"name": "EARL des Trois Chênes", "kind": OrganisationKind.FARM, "siret": "73282932000074"},
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo département (idempotent): services, 3 CDAS, 332 communes, agents and citizens."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        services = {}
+        for slug, name, kind, mailbox in SERVICES:
+            services[slug], _ = Service.objects.update_or_create(
+                slug=slug,
+                defaults={
+                    "name": name,
+                    "kind": kind,
+                    "email": f"{mailbox}@ille-et-vilaine.example",
+                    "phone": "02 99 02 35 35",
+                    "address": "Hôtel du Département\n1 avenue de la Préfecture\nCS 24218\n35042 Rennes Cedex",
+                },
+            )
+        sites = []
+        sector_of_epci = {}
+        for data in SITES:
+            site, _ = Site.objects.update_or_create(
+                name=data["name"],
+                defaults={
+                    "kind": SiteKind.CDAS,
+                    "address": data["address"],
+                    "postal_code": data["postal_code"],
+                    "city": data["city"],
+                    "phone": data["phone"],
+                    "email": f"cdas.{data['city'].lower().replace(' ', '-')}@ille-et-vilaine.example",
+                    "opening_hours": OPENING_HOURS,
+                    "accessibility_info": ACCESSIBILITY_INFO,
+                },
+            )
+            site.services.set([services["pmi"], services["rsa-insertion"], services["aide-sociale"]])
+            sites.append(site)
+            sector_of_epci.update(dict.fromkeys(data["epcis"], site))
+        communes = load_communes(sector_of_epci=sector_of_epci)
+
+        for email, first_name, last_name, memberships in AGENTS:
+            user = self._user(email, first_name, last_name)
+            if any(role == Role.ADMINISTRATOR for role, _s, _i in memberships):
+                user.is_staff = user.is_superuser = True
+                user.save(update_fields=["is_staff", "is_superuser"])
+            for role, service_slug, site_index in memberships:
+                Membership.objects.get_or_create(
+                    user=user,
+                    role=role,
+                    service=services.get(service_slug),
+                    site=sites[site_index] if site_index is not None else None,
+                )
+            Authenticator.objects.get_or_create(
+                user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": self._encrypted_secret()}}
+            )
+        for email, first_name, last_name, organisation in CITIZENS:
+            user = self._user(email, first_name, last_name)
+            if organisation and not user.organisation:
+                user.organisation = Organisation.objects.create(**organisation)
+                user.save(update_fields=["organisation"])
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready: {len(services)} services, {len(sites)} CDAS, {communes} communes.")
+        )
+        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        for email, first_name, _l, memberships in AGENTS:
+            roles = ", ".join(str(role.label) for role, _s, _i in memberships)
+            self.stdout.write(f"  {email:45} agent ({roles})")
+        for email, *_rest in CITIZENS:
+            self.stdout.write(f"  {email:45} {'professional' if _rest[-1] else 'citizen'}")
+        self.stdout.write(
+            f"Agents sign in with a second factor: TOTP secret {DEMO_TOTP_SECRET} "
+            "(or run `python manage.py demo_totp_code` to print the current code)."
+        )
+
+    def _user(self, email, first_name, last_name):
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"first_name": first_name, "last_name": last_name}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        return user
+
+    def _encrypted_secret(self):
+        from allauth.mfa.utils import encrypt
+
+        return encrypt(DEMO_TOTP_SECRET)

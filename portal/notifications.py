@@ -1,0 +1,167 @@
+"""The outbox: notifications are written with the change that causes them and delivered by a task."""
+
+import base64
+import logging
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from portal.enums import Channel, OutboxStatus
+from portal.models import OutboxMessage
+from portal.sms import get_sms_backend
+
+
+logger = logging.getLogger("portal.notifications")
+
+
+def queue_message(
+    *,
+    channel,
+    recipient,
+    template,
+    body_text,
+    subject="",
+    body_html="",
+    user=None,
+    language=None,
+    attachments=None,
+):
+    """Write an already rendered message to the outbox and have it delivered once the transaction commits."""
+    message = OutboxMessage.objects.create(
+        channel=channel,
+        recipient=recipient,
+        user=user,
+        template=template,
+        language=language or translation.get_language() or settings.LANGUAGE_CODE,
+        subject=subject.strip().replace("\n", " ")[:255],
+        body_text=body_text,
+        body_html=body_html,
+        attachments=[
+            {
+                "filename": filename,
+                "content_type": content_type,
+                "content": base64.b64encode(content).decode("ascii"),
+            }
+            for filename, content, content_type in (attachments or [])
+        ],
+    )
+    transaction.on_commit(partial(enqueue_delivery, message.pk))
+    return message
+
+
+def queue_email(*, to, template, context, user=None, language=None, attachments=None):
+    """Render `<template>_subject.txt`, `_body.txt` (and `_body.html` if present) and queue the email."""
+    language = language or (user.language if user else None) or translation.get_language() or settings.LANGUAGE_CODE
+    context = {"platform": settings.PLATFORM, **context}
+    with translation.override(language):
+        subject = render_to_string(f"{template}_subject.txt", context)
+        body_text = render_to_string(f"{template}_body.txt", context)
+        try:
+            body_html = render_to_string(f"{template}_body.html", context)
+        except TemplateDoesNotExist:
+            body_html = ""
+    return queue_message(
+        channel=Channel.EMAIL,
+        recipient=to,
+        template=template,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        user=user,
+        language=language,
+        attachments=attachments,
+    )
+
+
+def queue_sms(*, to, template, context, user=None, language=None):
+    """Render `<template>_sms.txt` and queue the SMS."""
+    language = language or (user.language if user else None) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        body = render_to_string(f"{template}_sms.txt", {"platform": settings.PLATFORM, **context}).strip()
+    return queue_message(
+        channel=Channel.SMS, recipient=to, template=template, body_text=body, user=user, language=language
+    )
+
+
+def enqueue_delivery(message_id):
+    """Hand the message to the task queue; if the queue is down, the periodic job will try again."""
+    from portal.tasks import deliver_outbox_message
+
+    try:
+        deliver_outbox_message.enqueue(message_id)
+    except Exception:  # noqa: BLE001 (any queue failure leaves the message pending, never lost)
+        logger.warning("Task queue unavailable; outbox message %s stays pending", message_id, exc_info=True)
+        return False
+    return True
+
+
+def retry_delay(attempts):
+    """Return how long to wait before attempt number `attempts + 1` (exponential, capped at 6 hours)."""
+    return timedelta(seconds=min(settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), 6 * 3600))
+
+
+def _send(message):
+    if message.channel == Channel.SMS:
+        get_sms_backend().send(to=message.recipient, body=message.body_text)
+        return
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.recipient],
+        headers={"X-Outbox-Id": str(message.pk)},
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    for attachment in message.attachments:
+        email.attach(attachment["filename"], base64.b64decode(attachment["content"]), attachment["content_type"])
+    email.send(fail_silently=False)
+
+
+def deliver_message(*, message_id):
+    """Send one pending message exactly once; on failure, schedule the next attempt with backoff."""
+    with transaction.atomic():
+        # The row lock makes concurrent deliveries of the same message wait or skip; the status check makes a
+        # repeated task (re-queued by the periodic job, retried by a worker) a no-op once the message is sent.
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, status=OutboxStatus.PENDING)
+            .first()
+        )
+        if message is None:
+            return None
+        now = timezone.now()
+        try:
+            _send(message)
+        except Exception as error:  # noqa: BLE001 (a delivery failure must be recorded, not raised)
+            message.attempts += 1
+            message.last_error = f"{type(error).__name__}: {error}"[:2000]
+            if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                message.status = OutboxStatus.FAILED
+            else:
+                message.next_attempt_at = now + retry_delay(message.attempts)
+            logger.warning("Outbox message %s failed (attempt %s): %s", message.pk, message.attempts, error)
+        else:
+            message.attempts += 1
+            message.status = OutboxStatus.SENT
+            message.sent_at = now
+            message.last_error = ""
+        message.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at", "last_error"])
+        return message.status
+
+
+def requeue_due_messages(*, limit=1000):
+    """Enqueue the delivery of every pending message whose attempt time has come; return how many."""
+    ids = list(OutboxMessage.objects.due().order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    queued = 0
+    for message_id in ids:
+        if not enqueue_delivery(message_id):
+            break
+        queued += 1
+    return queued

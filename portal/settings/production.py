@@ -1,0 +1,57 @@
+"""Production mode: everything from the environment; refuses to start without the essentials."""
+
+import os
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from portal.settings.base import *  # noqa: F403
+
+
+def env(name, default=None, *, required=False):
+    """Return an environment variable, failing loudly when a required one is missing."""
+    value = os.environ.get(name, default)
+    if required and not value:
+        raise ImproperlyConfigured(f"The environment variable {name} is required in production.")
+    return value
+
+
+DEBUG = False
+SECRET_KEY = env("SECRET_KEY", required=True)
+ALLOWED_HOSTS = [host.strip() for host in env("ALLOWED_HOSTS", required=True).split(",") if host.strip()]
+CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
+DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL", required=True), conn_max_age=60)}
+
+REDIS_URL = env("REDIS_URL", required=True)
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env("EMAIL_USE_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL)  # noqa: F405
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SMS_BACKEND = env("SMS_BACKEND", SMS_BACKEND)  # noqa: F405
+SMS_HTTP_URL = env("SMS_HTTP_URL", "")
+SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", "")
+SMS_SENDER = env("SMS_SENDER", "DEPARTEMENT")
+
+MEDIA_ROOT = env("MEDIA_ROOT", str(MEDIA_ROOT))  # noqa: F405
+STATIC_ROOT = env("STATIC_ROOT", str(STATIC_ROOT))  # noqa: F405
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT", "1") == "1"
+SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+LANGUAGE_COOKIE_SECURE = True

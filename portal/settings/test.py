@@ -1,0 +1,26 @@
+"""Test mode: PostgreSQL (as in production), local memory cache, immediate tasks, emails kept in memory."""
+
+import os
+
+import dj_database_url
+
+from portal.settings.base import *  # noqa: F403
+
+
+DEBUG = False
+SECRET_KEY = "tests-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"
+ALLOWED_HOSTS = ["*"]
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:5432/portal"), conn_max_age=0
+    )
+}
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

@@ -1,0 +1,9 @@
+from django_tasks import task
+
+from portal import notifications
+
+
+@task()
+def deliver_outbox_message(message_id):
+    """Deliver one outbox message (a no-op if it was already sent)."""
+    return notifications.deliver_message(message_id=message_id)

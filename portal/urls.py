@@ -1,0 +1,33 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from portal import views
+
+
+portal_patterns = [
+    path("", views.home, name="home"),
+    path("connexion/suite/", views.home_redirect, name="home_redirect"),
+    path("mon-espace/", views.my_space, name="my_space"),
+    path("mon-espace/profil/", views.profile, name="profile"),
+    path("mon-espace/mes-donnees/", views.personal_data, name="personal_data"),
+    path("mon-espace/mes-donnees/telecharger/", views.personal_data_download, name="personal_data_download"),
+    path("mon-espace/supprimer-mon-compte/", views.account_deletion, name="account_deletion"),
+    path("agent/", views.agent_home, name="agent_home"),
+    path("accessibilite/", views.legal_page("accessibility"), name="accessibility"),
+    path("mentions-legales/", views.legal_page("legal_notice"), name="legal_notice"),
+    path("donnees-personnelles/", views.legal_page("privacy"), name="privacy"),
+    path("cookies/", views.legal_page("cookies"), name="cookies"),
+    path("contact/", views.contact, name="contact"),
+    path("plan-du-site/", views.site_map, name="site_map"),
+]
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+urlpatterns += i18n_patterns(
+    path("", include((portal_patterns, "portal"))),
+    path("compte/", include("allauth.urls")),
+    prefix_default_language=False,
+)

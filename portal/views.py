@@ -1,0 +1,172 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from portal import services
+from portal.decorators import agent_required
+from portal.forms import AccountDeletionForm, ProfileForm
+from portal.models import Membership, Service, Site
+from portal.sitemap import site_map_sections
+
+
+def home(request):
+    return render(request, "portal/home.html")
+
+
+@login_required
+def home_redirect(request):
+    if Membership.objects.filter(user=request.user).exists():
+        return redirect("portal:agent_home")
+    return redirect("portal:my_space")
+
+
+@login_required
+def my_space(request):
+    return render(request, "portal/my_space.html", {"sections": my_space_sections(request.user)})
+
+
+def my_space_sections(user):
+    """Return the sections of Mon espace; each app fills its own once it exists."""
+    return [
+        {
+            "id": "requests",
+            "title": _("My requests"),
+            "items": [],
+            "empty": _("You have not filed any request yet."),
+        },
+        {
+            "id": "appointments",
+            "title": _("My appointments"),
+            "items": [],
+            "empty": _("You have no upcoming appointment."),
+        },
+        {
+            "id": "mail",
+            "title": _("My mail"),
+            "items": [],
+            "empty": _("You have not written to the Département yet."),
+        },
+    ]
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        changed = services.update_profile(user=request.user, request=request, **form.cleaned_data)
+        if changed:
+            messages.success(request, _("Your profile has been saved."))
+        else:
+            messages.info(request, _("Nothing has changed."))
+        return redirect("portal:profile")
+    if request.method == "POST":
+        # Reload the user so a failed form does not leave half-applied values on request.user.
+        request.user.refresh_from_db()
+    return render(request, "portal/profile.html", {"form": form})
+
+
+@login_required
+def personal_data(request):
+    return render(request, "portal/personal_data.html")
+
+
+@login_required
+@never_cache
+def personal_data_download(request):
+    data = services.export_personal_data(user=request.user, request=request)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    filename = f"mes-donnees-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def account_deletion(request):
+    form = AccountDeletionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.request_account_deletion(user=request.user, request=request)
+        messages.success(request, _("Your account is closed. We have sent you a confirmation email."))
+        return redirect("portal:home")
+    return render(request, "portal/account_deletion.html", {"form": form})
+
+
+@agent_required
+def agent_home(request):
+    memberships = Membership.objects.filter(user=request.user).select_related("service", "site")
+    return render(
+        request,
+        "portal/agent_home.html",
+        {
+            "memberships": memberships,
+            "services": Service.objects.for_agent(request.user),
+            "sites": Site.objects.for_agent(request.user).prefetch_related("services"),
+        },
+    )
+
+
+def legal_page(template):
+    def view(request):
+        return render(request, f"portal/legal/{template}.html")
+
+    view.__name__ = f"legal_{template}"
+    return view
+
+
+def contact(request):
+    return render(request, "portal/legal/contact.html", {"sites": Site.objects.order_by("name")})
+
+
+def site_map(request):
+    return render(request, "portal/site_map.html", {"sections": site_map_sections()})
+
+
+def check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def check_cache():
+    key = "healthz-probe"
+    cache.set(key, "ok", 10)
+    if cache.get(key) != "ok":
+        raise RuntimeError("cache did not return the value it was given")
+
+
+def check_queue():
+    from django_tasks import default_task_backend
+
+    backend_name = type(default_task_backend).__name__
+    if backend_name == "RQBackend":
+        import django_rq
+
+        django_rq.get_connection("default").ping()
+    return backend_name
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """Report whether the database, the cache and the task queue answer (200), or which one does not (503)."""
+    report = {}
+    healthy = True
+    for name, check in (("database", check_database), ("cache", check_cache), ("queue", check_queue)):
+        try:
+            detail = check()
+        except Exception as error:  # noqa: BLE001 (any failure is what this view reports)
+            healthy = False
+            report[name] = {"status": "error", "error": type(error).__name__}
+        else:
+            report[name] = {"status": "ok", **({"backend": detail} if detail else {})}
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": report}, status=200 if healthy else 503)
