@@ -16,8 +16,8 @@ class AccessibleBoundField(BoundField):
 
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
-        described_by = [attrs["aria-describedby"]] if attrs.get("aria-describedby") else []
-        if self.help_text and f"{self.auto_id}_helptext" not in described_by:
+        described_by = []
+        if self.help_text:
             described_by.append(f"{self.auto_id}_helptext")
         if self.form.is_bound and self.errors:
             described_by.append(f"{self.auto_id}_error")

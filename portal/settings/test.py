@@ -24,3 +24,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
+WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests: serve from the apps' static folders
+WHITENOISE_USE_FINDERS = True
