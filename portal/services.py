@@ -52,13 +52,15 @@ def complete_signup(*, user, first_name, last_name, language, organisation=None)
     return user
 
 
+PROFILE_FIELDS = {"first_name", "last_name", "phone", "address_line", "postal_code", "city", "commune", "language"}
+
+
 @transaction.atomic
-def update_profile(*, user, request=None, **fields):
-    """Save the profile fields a person may change themselves."""
-    allowed = {"first_name", "last_name", "phone", "address_line", "postal_code", "city", "commune", "language"}
-    changed = sorted(name for name, value in fields.items() if name in allowed and getattr(user, name) != value)
+def update_profile(*, user, changes, request=None):
+    """Save the profile fields a person may change themselves; return the names of those changed."""
+    changed = sorted(name for name in changes if name in PROFILE_FIELDS)
     for name in changed:
-        setattr(user, name, fields[name])
+        setattr(user, name, changes[name])
     if changed:
         user.save(update_fields=changed)
         log_event(actor=user, action="profile.update", obj=user, request=request, fields=changed)

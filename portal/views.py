@@ -62,7 +62,8 @@ def my_space_sections(user):
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        changed = services.update_profile(user=request.user, request=request, **form.cleaned_data)
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        changed = services.update_profile(user=request.user, changes=changes, request=request)
         if changed:
             messages.success(request, _("Your profile has been saved."))
         else:
@@ -145,9 +146,9 @@ def check_cache():
 
 
 def check_queue():
-    from django_tasks import default_task_backend
+    from django_tasks import task_backends
 
-    backend_name = type(default_task_backend).__name__
+    backend_name = type(task_backends["default"]).__name__
     if backend_name == "RQBackend":
         import django_rq
 
