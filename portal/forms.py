@@ -105,7 +105,11 @@ class SignupForm(AllauthSignupForm):
         data = self.cleaned_data
         organisation = None
         if data.get("is_professional"):
-            organisation = {"name": data["organisation_name"], "kind": data["organisation_kind"], "siret": data["siret"]}
+            organisation = {
+                "name": data["organisation_name"],
+                "kind": data["organisation_kind"],
+                "siret": data["siret"],
+            }
         return services.complete_signup(
             user=user,
             first_name=data["first_name"],

@@ -37,7 +37,9 @@ class Organisation(models.Model):
     """A company, farm, notary office, association or local authority that files requests."""
 
     name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.COMPANY)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.COMPANY
+    )
     siret = models.CharField(_("SIRET"), max_length=14, validators=[validate_siret], db_index=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

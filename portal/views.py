@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -99,7 +100,11 @@ def account_deletion(request):
         services.request_account_deletion(user=request.user, request=request)
         messages.success(request, _("Your account is closed. We have sent you a confirmation email."))
         return redirect("portal:home")
-    return render(request, "portal/account_deletion.html", {"form": form})
+    return render(
+        request,
+        "portal/account_deletion.html",
+        {"form": form, "grace_days": settings.ACCOUNT_DELETION_GRACE_DAYS},
+    )
 
 
 @agent_required

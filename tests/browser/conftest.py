@@ -95,7 +95,9 @@ def page_weight(page):
     """Return the DOM node count, the number of requests and the bytes transferred for the loaded page."""
     return page.evaluate(
         """() => {
-            const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+            const entries = [
+                ...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource'),
+            ];
             return {
                 dom: document.getElementsByTagName('*').length,
                 requests: entries.length,

@@ -108,7 +108,7 @@ def test_professional_signup_with_an_invalid_siret_is_refused_and_keeps_the_orga
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Ce numéro SIRET n'est pas valide" in html
+    assert "Ce numéro SIRET n’est pas valide" in html
     assert 'value="EARL du Pré"' in html
     assert not User.objects.filter(email=SIGNUP["email"]).exists()
 
@@ -117,7 +117,10 @@ def test_professional_signup_requires_the_organisation_fields(client):
     response = client.post(reverse("account_signup"), {**SIGNUP, "is_professional": "on"})
 
     html = response.content.decode()
-    assert html.count("Ce champ est obligatoire pour une organisation.") == 3
+    # Each message stands next to its field and again in the error summary at the top.
+    assert html.count("Ce champ est obligatoire pour une organisation.") == 6
+    for field in ("organisation_name", "organisation_kind", "siret"):
+        assert f'id="id_{field}_error"' in html and f'href="#id_{field}"' in html
 
 
 def test_professional_signup_creates_the_organisation(client):

@@ -16,7 +16,12 @@ SERVICES = [
     ("transport-adapte", "Transport scolaire adapté", ServiceKind.ADAPTED_TRANSPORT, "transport.adapte"),
     ("routes", "Service des routes départementales", ServiceKind.ROADS, "routes"),
     ("agriculture", "Service agriculture", ServiceKind.AGRICULTURE, "agriculture"),
-    ("contrats-territoriaux", "Contrats départementaux de territoire", ServiceKind.TERRITORIAL_CONTRACTS, "territoires"),
+    (
+        "contrats-territoriaux",
+        "Contrats départementaux de territoire",
+        ServiceKind.TERRITORIAL_CONTRACTS,
+        "territoires",
+    ),
     ("pmi", "Protection maternelle et infantile (PMI)", ServiceKind.PMI, "pmi"),
     ("rsa-insertion", "RSA et insertion", ServiceKind.RSA, "insertion"),
     ("aide-sociale", "Aide sociale générale", ServiceKind.SOCIAL_AID, "aide.sociale"),
@@ -80,9 +85,19 @@ ACCESSIBILITY_INFO = (
 # (email, first name, last name, memberships as (role, service slug or None, site index or None))
 AGENTS = [
     ("instructeur@demo.ille-et-vilaine.example", "Inès", "Le Goff", [(Role.INSTRUCTOR, "transport-adapte", None)]),
-    ("secretaire@demo.ille-et-vilaine.example", "Sophie", "Hamon", [(Role.SECRETARY, "pmi", 0), (Role.SECRETARY, "rsa-insertion", 0)]),
+    (
+        "secretaire@demo.ille-et-vilaine.example",
+        "Sophie",
+        "Hamon",
+        [(Role.SECRETARY, "pmi", 0), (Role.SECRETARY, "rsa-insertion", 0)],
+    ),
     ("accueil@demo.ille-et-vilaine.example", "Romain", "Gicquel", [(Role.RECEPTION, "courrier", None)]),
-    ("manager@demo.ille-et-vilaine.example", "Marc", "Berthelot", [(Role.MANAGER, "transport-adapte", None), (Role.MANAGER, "pmi", None)]),
+    (
+        "manager@demo.ille-et-vilaine.example",
+        "Marc",
+        "Berthelot",
+        [(Role.MANAGER, "transport-adapte", None), (Role.MANAGER, "pmi", None)],
+    ),
     ("admin@demo.ille-et-vilaine.example", "Anne", "Rouxel", [(Role.ADMINISTRATOR, None, None)]),
 ]
 CITIZENS = [
@@ -158,8 +173,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {len(services)} services, {len(sites)} CDAS, {communes} communes.")
         )
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
-        for email, first_name, _l, memberships in AGENTS:
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for email, _first, _last, memberships in AGENTS:
             roles = ", ".join(str(role.label) for role, _s, _i in memberships)
             self.stdout.write(f"  {email:45} agent ({roles})")
         for email, *_rest in CITIZENS:
@@ -176,9 +191,7 @@ class Command(BaseCommand):
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-        EmailAddress.objects.update_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
+        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         return user
 
     def _encrypted_secret(self):
