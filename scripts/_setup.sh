@@ -29,7 +29,7 @@ ensure_venv() {
   if [ ! -f "$stamp" ]; then
     say "Installing the Python dependencies ($spec)"
     .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -e "$spec"
+    .venv/bin/python -m pip install -q "$spec"
     touch "$stamp"
   fi
   if ! .venv/bin/python -c "import weasyprint" >/dev/null 2>&1; then

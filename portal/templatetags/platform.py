@@ -16,3 +16,9 @@ def breadcrumb(*parts):
         items.append({"label": label, "url": reverse(url_name)})
     current = parts[0] if parts else None
     return {"items": items, "current": current}
+
+
+@register.filter
+def ltr(value):
+    """Isolate a left-to-right value (phone number, email, code) so it is not reordered in Arabic text."""
+    return f"\u2066{value}\u2069" if value else value

@@ -30,6 +30,7 @@ CITIZEN_PAGES = [
     "account_change_password",
     "mfa_index",
     "mfa_activate_totp",
+    "mfa_add_webauthn",
     "account_logout",
 ]
 
