@@ -1,12 +1,13 @@
 """Settings shared by every runtime mode; the mode modules override what differs."""
 
+import os
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
+VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
 
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]

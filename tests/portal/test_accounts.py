@@ -180,3 +180,14 @@ def test_english_pages_send_english_emails(client, outbox):
     assert message.language == "en"
     assert User.objects.get(email="anna@example.org").language == "en"
     assert "Please confirm" in message.subject or "Confirm" in message.subject
+
+
+def test_adding_an_email_address_sends_a_verification_to_it(client, outbox):
+    user = UserFactory(email="camille@example.org")
+    client.force_login(user)
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "camille.new@example.org"})
+
+    assert response.status_code == 302
+    assert EmailAddress.objects.filter(user=user, email="camille.new@example.org", verified=False).exists()
+    [message] = outbox("camille.new@example.org")
+    assert "/compte/confirm-email/" in message.body_text
