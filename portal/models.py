@@ -307,3 +307,17 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor or '-'} {self.action}"
+
+
+class Counter(models.Model):
+    """A gapless sequence (dossier numbers, mail chrono numbers), incremented under a row lock."""
+
+    key = models.CharField(_("key"), max_length=100, unique=True)
+    value = models.PositiveIntegerField(_("value"), default=0)
+
+    class Meta:
+        verbose_name = _("counter")
+        verbose_name_plural = _("counters")
+
+    def __str__(self):
+        return f"{self.key} = {self.value}"

@@ -28,6 +28,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("", include((portal_patterns, "portal"))),
+    path("", include("teleprocedures.urls")),
     path("compte/", include("allauth.urls")),
     prefix_default_language=False,
 )
