@@ -58,7 +58,7 @@ def queue_message(
 def queue_email(*, to, template, context, user=None, language=None, attachments=None):
     """Render `<template>_subject.txt`, `_body.txt` (and `_body.html` if present) and queue the email."""
     language = language or (user.language if user else None) or translation.get_language() or settings.LANGUAGE_CODE
-    context = {"platform": settings.PLATFORM, **context}
+    context = {"platform": settings.PLATFORM, "base_url": settings.SITE_URL, **context}
     with translation.override(language):
         subject = render_to_string(f"{template}_subject.txt", context)
         body_text = render_to_string(f"{template}_body.txt", context)

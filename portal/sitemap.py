@@ -2,12 +2,22 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 
+def procedure_links():
+    from teleprocedures.models import Procedure
+
+    return [(reverse("teleprocedures:procedure", args=[p.slug]), p.get_title()) for p in Procedure.objects.published()]
+
+
 def site_map_sections():
     """Return the public pages, grouped as they appear in the site map."""
     return [
         {
             "title": _("Online services"),
-            "links": [(reverse("portal:home"), _("Home"))],
+            "links": [
+                (reverse("portal:home"), _("Home")),
+                (reverse("teleprocedures:catalogue"), _("Online procedures")),
+                *procedure_links(),
+            ],
         },
         {
             "title": _("My account"),

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -37,12 +38,25 @@ def my_space(request):
 
 def my_space_sections(user):
     """Return the sections of Mon espace; each app fills its own once it exists."""
+    from teleprocedures.models import Dossier
+
+    dossiers = Dossier.objects.for_applicant(user).select_related("procedure").order_by("-updated_at")[:5]
     return [
         {
             "id": "requests",
             "title": _("My requests"),
-            "items": [],
+            "items": [
+                {
+                    "url": reverse("teleprocedures:procedure", args=[d.procedure.slug])
+                    if d.state == "draft"
+                    else reverse("teleprocedures:dossier", args=[d.pk]),
+                    "label": f"{d.procedure.get_title()} — {d.number or _('draft')} — {d.get_state_display()}",
+                }
+                for d in dossiers
+            ],
             "empty": _("You have not filed any request yet."),
+            "more": (reverse("teleprocedures:dossier_list"), _("All my requests")),
+            "start": (reverse("teleprocedures:catalogue"), _("File a request")),
         },
         {
             "id": "appointments",

@@ -174,7 +174,7 @@ def dossier(request, pk):
             "colleagues": _colleagues(dossier),
             "is_following": dossier.followers.filter(pk=request.user.pk).exists(),
             "info_form": InformationRequestForm(),
-            "message_form": MessageForm(),
+            "message_form": MessageForm(prefix="message"),
         },
     )
 
@@ -209,7 +209,7 @@ def act(request, pk):
             services.add_annotation(dossier=dossier, author=request.user, body=request.POST["body"].strip()[:5000])
             messages.success(request, _("Your private note has been saved."))
         elif action == "message":
-            form = MessageForm(request.POST, request.FILES)
+            form = MessageForm(request.POST, request.FILES, prefix="message")
             if form.is_valid():
                 services.post_message(
                     dossier=dossier,

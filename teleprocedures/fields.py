@@ -280,7 +280,7 @@ def compose(spec, cleaned, name):
     if kind == "date":
         return value.isoformat()
     if kind == "amount":
-        return str(value)
+        return str(value.quantize(Decimal("0.01")))
     if kind == "yes_no":
         return value == "yes"
     return value

@@ -620,7 +620,7 @@ def expire_drafts(*, now=None):
         elif expires_at - timedelta(days=7) <= now and draft.expiry_warned_at is None:
             with transaction.atomic():
                 _notify_applicant(draft, "draft_expiring", expires_at=expires_at,
-                                  url=reverse("teleprocedures:start", args=[draft.procedure.slug]))  # fmt: skip
+                                  url=reverse("teleprocedures:procedure", args=[draft.procedure.slug]))  # fmt: skip
                 Dossier.objects.filter(pk=draft.pk).update(expiry_warned_at=now)
             warned += 1
     return {"warned": warned, "deleted": deleted}

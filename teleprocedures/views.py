@@ -219,13 +219,13 @@ def dossier_detail(request, pk):
         pk=pk,
     )
     info = dossier.info_requests.filter(answered_at__isnull=True).first()
-    message_form = MessageForm()
-    answer_form = InformationAnswerForm() if dossier.state == DossierState.AWAITING_INFO else None
+    message_form = MessageForm(prefix="message")
+    answer_form = InformationAnswerForm(prefix="answer") if dossier.state == DossierState.AWAITING_INFO else None
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "answer" and answer_form is not None:
-                answer_form = InformationAnswerForm(request.POST, request.FILES)
+                answer_form = InformationAnswerForm(request.POST, request.FILES, prefix="answer")
                 if answer_form.is_valid():
                     services.provide_information(
                         dossier=dossier,
@@ -237,7 +237,7 @@ def dossier_detail(request, pk):
                     messages.success(request, _("Your answer has been sent; the processing of your request resumes."))
                     return redirect("teleprocedures:dossier", pk=pk)
             elif action == "message":
-                message_form = MessageForm(request.POST, request.FILES)
+                message_form = MessageForm(request.POST, request.FILES, prefix="message")
                 if message_form.is_valid():
                     services.post_message(
                         dossier=dossier,

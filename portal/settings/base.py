@@ -197,6 +197,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Portail du Département API", "VERSION": "1.0.0"}
 
+# The address of the site, for links in emails and PDFs.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
 # What the site says about the département that runs it (shown in pages, emails and PDFs).
 PLATFORM = {
     "name": _("Online services of the Département"),
@@ -217,5 +220,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -1,5 +1,6 @@
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -149,6 +150,7 @@ class Command(BaseCommand):
             sites.append(site)
             sector_of_epci.update(dict.fromkeys(data["epcis"], site))
         communes = load_communes(sector_of_epci=sector_of_epci)
+        call_command("load_procedures", stdout=self.stdout)
 
         for email, first_name, last_name, memberships in AGENTS:
             user = self._user(email, first_name, last_name)

@@ -1,0 +1,82 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from portal.enums import Role
+from portal.models import Service
+from teleprocedures.models import Procedure
+from tests.factories import CommuneFactory, UserFactory, agent
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def pdf_file(name="document.pdf", content=PDF_BYTES):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+@pytest.fixture
+def procedures(db, settings, tmp_path):
+    """Load the shipped procedures with the services they name, and two communes."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    for slug in ["transport-adapte", "routes", "agriculture", "contrats-territoriaux", "aide-sociale"]:
+        Service.objects.create(
+            slug=slug,
+            name=f"Service {slug}",
+            address="1 avenue de la Préfecture\n35042 Rennes Cedex",
+            phone="02 99 02 35 35",
+            email=f"{slug}@ille-et-vilaine.example",
+        )
+    CommuneFactory(insee_code="35238", name="Rennes")
+    CommuneFactory(insee_code="35360", name="Vitré")
+    CommuneFactory(insee_code="35288", name="Saint-Malo")
+    call_command("load_procedures", stdout=io.StringIO())
+    return {p.slug: p for p in Procedure.objects.all()}
+
+
+@pytest.fixture
+def citizen(db):
+    return UserFactory(email="parent@example.org", first_name="Yasmine", last_name="Benali", phone="+33612345678")
+
+
+@pytest.fixture
+def instructor(procedures):
+    return agent(
+        role=Role.INSTRUCTOR,
+        service=Service.objects.get(slug="transport-adapte"),
+        email="instructeur@example.org",
+        first_name="Inès",
+        last_name="Le Goff",
+    )
+
+
+TRANSPORT_PAGES = {
+    "pupil": {"pupil_last_name": "Benali", "pupil_first_name": "Adam", "pupil_birth_date": "2015-04-02"},
+    "representative": {
+        "rep_last_name": "Benali",
+        "rep_first_name": "Yasmine",
+        "rep_relationship": "mother",
+        "rep_email": "parent@example.org",
+        "rep_phone": "06 12 34 56 78",
+        "home_address__line": "3 rue de Brest",
+        "home_address__postal_code": "35000",
+        "home_address__commune": "rennes",
+    },
+    "schooling": {
+        "school_year": "2026-2027",
+        "school_name": "Collège Les Gayeulles, Rennes",
+        "class_level": "college",
+        "regime": "half_board",
+    },
+    "transport": {
+        "wished_mode": "mileage_allowance",
+        "pickup_at_home": "yes",
+        "weekly_timetable": "Lundi à vendredi, 8 h 15 - 16 h 30",
+    },
+    "bank": {"account_holder": "Yasmine Benali", "iban": "FR76 3000 6000 0112 3456 7890 189"},
+    "disability": {"notification_date": "2026-01-15", "disability_rate": "80_plus"},
+}
+TRANSPORT_FILES = {"schooling": "timetable", "disability": "notification_file"}
