@@ -160,6 +160,10 @@ OUTBOX_RETRY_BASE_SECONDS = 60
 PERIODIC_JOBS = [
     "portal.jobs.requeue_pending_outbox",
     "portal.jobs.erase_deleted_accounts",
+    "teleprocedures.jobs.decide_by_silence",
+    "teleprocedures.jobs.expire_drafts",
+    "teleprocedures.jobs.purge_past_retention",
+    "teleprocedures.jobs.daily_digest",
 ]
 ACCOUNT_DELETION_GRACE_DAYS = 30
 

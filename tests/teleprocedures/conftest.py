@@ -80,3 +80,62 @@ TRANSPORT_PAGES = {
     "disability": {"notification_date": "2026-01-15", "disability_rate": "80_plus"},
 }
 TRANSPORT_FILES = {"schooling": "timetable", "disability": "notification_file"}
+
+
+TRANSPORT_DATA = {
+    "pupil_last_name": "Benali",
+    "pupil_first_name": "Adam",
+    "pupil_birth_date": "2015-04-02",
+    "rep_last_name": "Benali",
+    "rep_first_name": "Yasmine",
+    "rep_relationship": "mother",
+    "rep_email": "parent@example.org",
+    "rep_phone": "+33612345678",
+    "home_address": {"line": "3 rue de Brest", "postal_code": "35000", "commune": "35238", "commune_name": "Rennes"},
+    "school_year": "2026-2027",
+    "school_name": "Collège Les Gayeulles",
+    "class_level": "college",
+    "regime": "half_board",
+    "timetable": [],
+    "wished_mode": "adapted_circuit",
+    "pickup_at_home": True,
+    "weekly_timetable": "Lundi à vendredi",
+    "notification_date": "2026-01-15",
+    "disability_rate": "80_plus",
+    "notification_file": [],
+}
+
+
+def make_dossier(procedure, applicant, *, state=None, data=None, **fields):
+    """Create a dossier directly in the database (no PDF), for tests that need many of them."""
+    from django.utils import timezone
+
+    from teleprocedures.enums import DossierState
+    from teleprocedures.models import Dossier
+
+    state = state or DossierState.SUBMITTED
+    number = (
+        None if state == DossierState.DRAFT else f"{procedure.number_prefix}-2026-{Dossier.objects.count() + 1:06d}"
+    )
+    return Dossier.objects.create(
+        procedure=procedure,
+        version=procedure.published_version(),
+        applicant=applicant,
+        state=state,
+        number=number,
+        data=data if data is not None else dict(TRANSPORT_DATA),
+        submitted_at=None if state == DossierState.DRAFT else timezone.now(),
+        due_on=fields.pop("due_on", timezone.localdate() + timezone.timedelta(days=60)),
+        **fields,
+    )
+
+
+@pytest.fixture
+def submitted(procedures, citizen):
+    """A transport request submitted through the service (number, deadline, acknowledgement)."""
+    from teleprocedures import services
+
+    draft, _created = services.start_draft(procedure=procedures["transport-scolaire-adapte"], applicant=citizen)
+    draft.data = {**TRANSPORT_DATA, "timetable": [1], "notification_file": [2]}
+    draft.save()
+    return services.submit_dossier(dossier=draft, actor=citizen)
