@@ -64,16 +64,15 @@ def test_malformed_definitions_are_refused_with_the_path_of_the_error(definition
 
 
 def test_conditions_show_and_hide_pages():
-    definition = {
-        "pages": [
-            {"id": "a", "title": "A", "fields": [{"id": "mode", "type": "text", "label": "M"}]},
-            {"id": "b", "title": "B", "show_if": {"field": "mode", "equals": "x"}, "fields": [{"id": "c", "type": "text", "label": "C"}]},
-            {"id": "d", "title": "D", "show_if": {"field": "mode", "in": ["y", "z"]}, "fields": [{"id": "e", "type": "text", "label": "E"}]},
-        ]
-    }  # fmt: skip
+    def page(page_id, condition=None):
+        field = {"id": f"{page_id}_field", "type": "text", "label": page_id}
+        return {"id": page_id, "title": page_id, "fields": [field], **({"show_if": condition} if condition else {})}
+
+    definition = {"pages": [page("a"), page("b", {"field": "a_field", "equals": "x"}),
+                            page("d", {"field": "a_field", "in": ["y", "z"]})]}  # fmt: skip
     assert validate_definition(definition) == []
-    assert [p["id"] for p in visible_pages(definition, {"mode": "x"})] == ["a", "b"]
-    assert [p["id"] for p in visible_pages(definition, {"mode": "z"})] == ["a", "d"]
+    assert [p["id"] for p in visible_pages(definition, {"a_field": "x"})] == ["a", "b"]
+    assert [p["id"] for p in visible_pages(definition, {"a_field": "z"})] == ["a", "d"]
     assert condition_holds({"field": "k", "contains": "v"}, {"k": ["v", "w"]})
     assert not condition_holds({"field": "k", "contains": "v"}, {})
 
