@@ -11,3 +11,7 @@ def requeue_pending_outbox():
 def erase_deleted_accounts():
     """Erase the accounts whose deletion was requested more than the grace period ago."""
     return {"erased": services.erase_accounts_past_grace_period()}
+
+
+def requeue_stale_exports():
+    return {"requeued": services.requeue_stale_exports()}

@@ -321,3 +321,37 @@ class Counter(models.Model):
 
     def __str__(self):
         return f"{self.key} = {self.value}"
+
+
+class ExportJob(models.Model):
+    """A large export built in the background; the agent downloads it once it is ready."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="exports")
+    kind = models.CharField(_("kind"), max_length=50)
+    params = models.JSONField(_("filters"), default=dict)
+    format = models.CharField(_("format"), max_length=5)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    progress = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.kind} {self.format} ({self.get_status_display()})"
+
+    @property
+    def percent(self):
+        return 100 if self.status == self.Status.DONE else int(100 * self.progress / self.total) if self.total else 0

@@ -89,16 +89,21 @@ def queue_sms(*, to, template, context, user=None, language=None):
     )
 
 
+def enqueue_safely(task, *args):
+    """Hand work to the task queue; if the queue is down, log it and return False (a periodic job retries)."""
+    try:
+        task.enqueue(*args)
+    except Exception:  # noqa: BLE001 (any queue failure leaves the work pending, never lost)
+        logger.warning("Task queue unavailable; %s%s stays pending", task.name, args, exc_info=True)
+        return False
+    return True
+
+
 def enqueue_delivery(message_id):
     """Hand the message to the task queue; if the queue is down, the periodic job will try again."""
     from portal.tasks import deliver_outbox_message
 
-    try:
-        deliver_outbox_message.enqueue(message_id)
-    except Exception:  # noqa: BLE001 (any queue failure leaves the message pending, never lost)
-        logger.warning("Task queue unavailable; outbox message %s stays pending", message_id, exc_info=True)
-        return False
-    return True
+    return enqueue_safely(deliver_outbox_message, message_id)
 
 
 def retry_delay(attempts):

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.models import AuditEvent, Organisation, OutboxMessage, User
-from portal.notifications import queue_email
+from portal.notifications import enqueue_safely, queue_email
 
 
 logger = logging.getLogger("portal")
@@ -49,6 +49,18 @@ def complete_signup(*, user, first_name, last_name, language, organisation=None)
         user.organisation = Organisation.objects.create(**organisation)
     user.save(update_fields=["first_name", "last_name", "language", "organisation"])
     log_event(actor=user, action="account.signup", obj=user, professional=bool(organisation))
+    return user
+
+
+@transaction.atomic
+def find_or_create_person(*, email, first_name, last_name, actor, request=None):
+    """Return the account of the person helped at a counter, creating it (without password) if needed."""
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=None, first_name=first_name, last_name=last_name)
+        EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
+        log_event(actor=actor, action="account.created_at_counter", obj=user, request=request)
     return user
 
 
@@ -178,3 +190,70 @@ def erase_accounts_past_grace_period():
     if erased:
         logger.info("Erased %s accounts past their deletion grace period", erased)
     return erased
+
+
+# --- Exports ------------------------------------------------------------------------------------------------------
+
+EXPORT_SYNC_LIMIT = 5000
+EXPORT_BUILDERS = {"dossiers": "teleprocedures.exports.dossier_table"}
+
+
+def export_table(kind, user, params):
+    from django.utils.module_loading import import_string
+
+    return import_string(EXPORT_BUILDERS[kind])(user, params)
+
+
+def start_export(*, user, kind, params, fmt, request=None):
+    """Create an export job and queue it; return the job."""
+    from portal.models import ExportJob
+    from portal.tasks import build_export
+
+    job = ExportJob.objects.create(user=user, kind=kind, params=params, format=fmt)
+    log_event(actor=user, action="export.queued", obj=job, request=request, kind=kind, format=fmt)
+    transaction.on_commit(lambda: enqueue_safely(build_export, job.pk))
+    return job
+
+
+def build_export(*, job_id):
+    import tempfile
+
+    from django.core.files import File
+
+    from portal.exports import write_file
+    from portal.models import ExportJob
+
+    job = ExportJob.objects.select_related("user").get(pk=job_id)
+    if job.status == ExportJob.Status.DONE:
+        return job.status
+    name, header, rows, total = export_table(job.kind, job.user, job.params)
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, total=total)
+
+    def progress(count):
+        ExportJob.objects.filter(pk=job.pk).update(progress=count)
+
+    try:
+        with tempfile.TemporaryFile() as handle:
+            write_file(handle, job.format, header, rows, progress=progress)
+            handle.seek(0)
+            job.file.save(f"{name}.{job.format}", File(handle), save=False)
+    except Exception as error:  # noqa: BLE001 (the agent sees the failure instead of waiting forever)
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, error=str(error)[:1000])
+        raise
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportJob.Status.DONE, progress=total, file=job.file.name, finished_at=timezone.now()
+    )
+    return ExportJob.Status.DONE
+
+
+def requeue_stale_exports():
+    """Queue again the exports still waiting after 5 minutes (the queue was down when they were asked for)."""
+    from datetime import timedelta
+
+    from portal.models import ExportJob
+    from portal.tasks import build_export
+
+    stale = ExportJob.objects.filter(
+        status=ExportJob.Status.QUEUED, created_at__lt=timezone.now() - timedelta(minutes=5)
+    )
+    return sum(enqueue_safely(build_export, job.pk) for job in stale)

@@ -7,3 +7,11 @@ from portal import notifications
 def deliver_outbox_message(message_id):
     """Deliver one outbox message (a no-op if it was already sent)."""
     return notifications.deliver_message(message_id=message_id)
+
+
+@task()
+def build_export(job_id):
+    """Build a large export in the background, recording its progress."""
+    from portal import services
+
+    return services.build_export(job_id=job_id)

@@ -5,8 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from portal import services
 from portal.decorators import agent_required
 from portal.forms import AccountDeletionForm, ProfileForm
-from portal.models import Membership, Service, Site
+from portal.models import ExportJob, Membership, Service, Site
 from portal.sitemap import site_map_sections
 
 
@@ -190,3 +190,16 @@ def healthz(request):
         else:
             report[name] = {"status": "ok", **({"backend": detail} if detail else {})}
     return JsonResponse({"status": "ok" if healthy else "error", "checks": report}, status=200 if healthy else 503)
+
+
+@agent_required
+def export_status(request, pk):
+    job = get_object_or_404(ExportJob.objects.filter(user=request.user), pk=pk)
+    return render(request, "portal/export_status.html", {"job": job})
+
+
+@agent_required
+def export_download(request, pk):
+    job = get_object_or_404(ExportJob.objects.filter(user=request.user, status=ExportJob.Status.DONE), pk=pk)
+    services.log_event(actor=request.user, action="export.download", obj=job, request=request)
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])

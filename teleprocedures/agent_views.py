@@ -2,10 +2,10 @@
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, TextField
-from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,99 +15,11 @@ from portal.decorators import agent_required
 from portal.models import User
 from portal.services import log_event
 from teleprocedures import services
-from teleprocedures.enums import AttachmentKind, DossierState
+from teleprocedures.enums import AttachmentKind
 from teleprocedures.forms import DecisionForm, InformationRequestForm, MessageForm
 from teleprocedures.models import Dossier, Procedure
-from teleprocedures.workflow import DECIDED_STATES, DECISION_TRANSITIONS, TransitionNotAllowed, allowed_transitions
-
-
-TABS = {
-    "to_assign": gettext_lazy("To assign"),
-    "mine": gettext_lazy("Assigned to me"),
-    "followed": gettext_lazy("Followed"),
-    "awaiting": gettext_lazy("Awaiting information"),
-    "decided": gettext_lazy("Decided"),
-    "all": gettext_lazy("All"),
-}
-SORTS = {
-    "oldest": ("submitted_at", gettext_lazy("Oldest first")),
-    "newest": ("-submitted_at", gettext_lazy("Newest first")),
-    "due": ("due_on", gettext_lazy("Deadline")),
-    "number": ("number", gettext_lazy("Number")),
-}
-PAGE_SIZE = 50
-
-
-class QueueFilterForm(forms.Form):
-    procedure = forms.ChoiceField(label=gettext_lazy("Procedure"), required=False)
-    state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
-    q = forms.CharField(label=gettext_lazy("Number or name"), required=False, max_length=100)
-    commune = forms.CharField(label=gettext_lazy("Commune"), required=False, max_length=100)
-    submitted_from = forms.DateField(
-        label=gettext_lazy("Submitted from"), required=False, widget=forms.DateInput({"type": "date"})
-    )
-    submitted_to = forms.DateField(label=gettext_lazy("to"), required=False, widget=forms.DateInput({"type": "date"}))
-    late = forms.BooleanField(label=gettext_lazy("Overdue only"), required=False)
-    answer = forms.CharField(
-        label=gettext_lazy("Any answer contains"),
-        required=False,
-        max_length=100,
-        help_text=gettext_lazy("Searches every answer of the form, e.g. a school or a road number."),
-    )
-    sort = forms.ChoiceField(label=gettext_lazy("Sort"), required=False, choices=[(k, v[1]) for k, v in SORTS.items()])
-
-    def __init__(self, *args, procedures, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["procedure"].choices = [("", _("All my procedures"))] + [
-            (p.slug, p.get_title()) for p in procedures
-        ]
-        states = [choice for choice in DossierState.choices if choice[0] != DossierState.DRAFT]
-        self.fields["state"].choices = [("", _("All states"))] + states
-
-
-def filtered_queue(user, tab, cleaned):
-    """Return the agent's dossiers for the tab and filters, with what the list shows already joined."""
-    dossiers = Dossier.objects.for_agent(user).select_related("procedure", "applicant", "assignee", "commune")
-    today = timezone.localdate()
-    if tab == "to_assign":
-        dossiers = dossiers.filter(assignee__isnull=True, state__in=[DossierState.SUBMITTED, DossierState.IN_REVIEW])
-    elif tab == "mine":
-        dossiers = dossiers.filter(assignee=user).exclude(state__in=[*DECIDED_STATES, DossierState.WITHDRAWN])
-    elif tab == "followed":
-        dossiers = dossiers.filter(followers=user)
-    elif tab == "awaiting":
-        dossiers = dossiers.filter(state=DossierState.AWAITING_INFO)
-    elif tab == "decided":
-        dossiers = dossiers.filter(state__in=DECIDED_STATES)
-    if cleaned.get("procedure"):
-        dossiers = dossiers.filter(procedure__slug=cleaned["procedure"])
-    if cleaned.get("state"):
-        dossiers = dossiers.filter(state=cleaned["state"])
-    if cleaned.get("q"):
-        query = cleaned["q"]
-        dossiers = dossiers.filter(
-            Q(number__icontains=query)
-            | Q(applicant__last_name__icontains=query)
-            | Q(applicant__first_name__icontains=query)
-            | Q(applicant__email__icontains=query)
-        )
-    if cleaned.get("commune"):
-        dossiers = dossiers.filter(
-            Q(commune__name__icontains=cleaned["commune"]) | Q(commune__insee_code=cleaned["commune"])
-        )
-    if cleaned.get("submitted_from"):
-        dossiers = dossiers.filter(submitted_at__date__gte=cleaned["submitted_from"])
-    if cleaned.get("submitted_to"):
-        dossiers = dossiers.filter(submitted_at__date__lte=cleaned["submitted_to"])
-    if cleaned.get("late"):
-        dossiers = dossiers.filter(
-            state__in=[DossierState.SUBMITTED, DossierState.IN_REVIEW], due_on__lt=today, paused_at__isnull=True
-        )
-    if cleaned.get("answer"):
-        dossiers = dossiers.annotate(answers_text=Cast("data", TextField())).filter(
-            answers_text__icontains=cleaned["answer"]
-        )
-    return dossiers.order_by(SORTS.get(cleaned.get("sort") or "oldest")[0], "pk")
+from teleprocedures.queues import PAGE_SIZE, TABS, QueueFilterForm, filtered_queue
+from teleprocedures.workflow import DECISION_TRANSITIONS, TransitionNotAllowed, allowed_transitions
 
 
 @agent_required
@@ -293,3 +205,101 @@ def decide(request, pk, transition):
             "procedure_title": dossier.procedure.get_title(),
         },
     )
+
+
+@agent_required
+def export(request):
+    """Export the filtered queue (or a selection): streamed at once, or built in the background when large."""
+    from portal.exports import FORMATS, export_response
+    from portal.services import EXPORT_SYNC_LIMIT, export_table, start_export
+
+    fmt = request.GET.get("format") if request.GET.get("format") in FORMATS else "csv"
+    params = {key: request.GET.getlist(key) for key in request.GET if key not in {"format", "page"}}
+    name, header, rows, total = export_table("dossiers", request.user, params)
+    if total > EXPORT_SYNC_LIMIT:
+        job = start_export(user=request.user, kind="dossiers", params=params, fmt=fmt, request=request)
+        return redirect("portal:export", pk=job.pk)
+    log_event(actor=request.user, action="export.download", request=request, kind="dossiers", format=fmt, rows=total)
+    return export_response(fmt, name, header, rows)
+
+
+@agent_required
+@require_POST
+def bulk(request):
+    """Apply one action to the selected dossiers: assign, message, close or reject (each through its service)."""
+    action = request.POST.get("bulk_action")
+    ids = [pk for pk in request.POST.getlist("ids") if pk.isdigit()]
+    back = request.POST.get("back") or ""
+    if not ids:
+        messages.error(request, _("Select at least one request."))
+        return redirect(f"{reverse('teleprocedures:queue')}?{back}")
+    if action in {"csv", "xlsx", "ods"}:
+        query = "&".join([f"ids={pk}" for pk in ids] + [f"format={action}", "tab=all"])
+        return redirect(f"{reverse('teleprocedures:export')}?{query}")
+    dossiers = list(Dossier.objects.for_agent(request.user).filter(pk__in=ids).select_related("procedure__service"))
+    body = request.POST.get("bulk_text", "").strip()[:5000]
+    done, refused = 0, []
+    for dossier in dossiers:
+        try:
+            if action == "assign_me":
+                services.assign_dossier(dossier=dossier, assignee=request.user, actor=request.user, request=request)
+            elif action == "message" and body:
+                services.post_message(dossier=dossier, author=request.user, body=body, from_applicant=False,
+                                      request=request)  # fmt: skip
+            elif action in {"close", "reject"} and body:
+                services.decide(dossier=dossier, transition=action, reasons=body, actor=request.user, request=request)
+            else:
+                messages.error(request, _("Choose an action; a message or a decision needs a text."))
+                return redirect(f"{reverse('teleprocedures:queue')}?{back}")
+            done += 1
+        except TransitionNotAllowed:
+            refused.append(dossier.number)
+    messages.success(request, _("%(count)s requests updated.") % {"count": done})
+    if refused:
+        messages.warning(request, _("Not possible for: %(numbers)s.") % {"numbers": ", ".join(refused)})
+    return redirect(f"{reverse('teleprocedures:queue')}?{back}")
+
+
+class AssistedFilingForm(forms.Form):
+    procedure = forms.ChoiceField(label=gettext_lazy("Procedure"))
+    email = forms.EmailField(
+        label=gettext_lazy("Email of the person"),
+        help_text=gettext_lazy("The acknowledgement and the decision are sent there."),
+    )
+    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=150)
+    last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=150)
+
+    def __init__(self, *args, procedures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.procedures = {p.slug: p for p in procedures}
+        self.fields["procedure"].choices = [(p.slug, p.get_title()) for p in procedures]
+
+
+@agent_required
+def assisted_start(request):
+    """File a request on behalf of a person at a counter (médiation numérique), recorded as such."""
+    from portal.services import find_or_create_person
+
+    procedures = [p for p in Procedure.objects.for_agent(request.user).published() if p.is_open()]
+    form = AssistedFilingForm(request.POST or None, procedures=procedures)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = find_or_create_person(
+            email=data["email"], first_name=data["first_name"], last_name=data["last_name"], actor=request.user,
+            request=request,
+        )  # fmt: skip
+        procedure = form.procedures[data["procedure"]]
+        try:
+            draft, _created = services.start_draft(procedure=procedure, applicant=person, filed_by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            if draft.filed_by_id != request.user.pk:
+                form.add_error(
+                    None, _("This person already has a draft of this procedure: they can finish it themselves.")
+                )
+            else:
+                from teleprocedures.views import next_page_url
+
+                return redirect(next_page_url(draft))
+    return render(request, "teleprocedures/agent/assisted_start.html", {"form": form})

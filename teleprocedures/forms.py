@@ -81,7 +81,7 @@ class PageForm(forms.Form):
                 entry["help"] = translate(spec.get("help"))
             else:
                 entry["fields"] = [self[n] for n in item["names"]]
-                if item["kind"] == "file":
+                if item["kind"] == "file" and self.dossier.pk:
                     ids = set(self.dossier.data.get(spec["id"]) or [])
                     entry["files"] = [a for a in self.dossier.attachments.all() if a.pk in ids]
             yield entry

@@ -121,6 +121,12 @@ class DossierQuerySet(models.QuerySet):
             return self.none()
         return self.filter(applicant=user)
 
+    def drafts_editable_by(self, user):
+        """Return the drafts a user may fill in: their own, and those they file for someone at a counter."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(state=DossierState.DRAFT).filter(Q(applicant=user) | Q(filed_by=user))
+
     def for_agent(self, user):
         """Return the dossiers of the procedures of the agent's services (drafts are never shown)."""
         if not user.is_authenticated or not Membership.objects.filter(user=user).exists():

@@ -95,9 +95,7 @@ def next_page_url(draft, after=None):
 
 def _own_draft(request, pk):
     return get_object_or_404(
-        Dossier.objects.for_applicant(request.user).select_related("procedure", "version"),
-        pk=pk,
-        state=DossierState.DRAFT,
+        Dossier.objects.drafts_editable_by(request.user).select_related("procedure", "version"), pk=pk
     )
 
 
@@ -176,6 +174,13 @@ def draft_summary(request, pk):
             except ValidationError as error:
                 messages.error(request, error.messages[0])
             else:
+                if dossier.applicant_id != request.user.pk:  # filed at a counter by an agent
+                    messages.success(
+                        request,
+                        _("Request %(number)s has been filed for %(name)s, who receives the acknowledgement by email.")
+                        % {"number": dossier.number, "name": dossier.applicant},
+                    )
+                    return redirect("teleprocedures:agent_dossier", pk=dossier.pk)
                 messages.success(
                     request,
                     _("Your request %(number)s has been sent. The acknowledgement of receipt is in your email.")
@@ -304,3 +309,32 @@ def agent_file(request, pk, attachment_pk):
         Attachment.objects.filter(dossier__in=Dossier.objects.for_agent(request.user)), pk=attachment_pk, dossier=pk
     )
     return _serve(request, attachment)
+
+
+@login_required
+def preview(request, version_pk):
+    """Show every page of a version as a citizen will see it (staff only; nothing is saved)."""
+    from django.core.exceptions import PermissionDenied
+
+    from teleprocedures.models import ProcedureVersion
+
+    if not request.user.is_staff:
+        raise PermissionDenied
+    version = get_object_or_404(ProcedureVersion.objects.select_related("procedure"), pk=version_pk)
+    dossier = Dossier(procedure=version.procedure, version=version, applicant=request.user, data={})
+    pages = []
+    for page in version.definition["pages"]:
+        pages.append(
+            {
+                "title": translate(page["title"]),
+                "condition": page.get("show_if"),
+                "form": PageForm(
+                    page={**page, "fields": [{**f, "show_if": None} for f in page["fields"]]}, dossier=dossier
+                ),
+            }
+        )
+    return render(
+        request,
+        "teleprocedures/preview.html",
+        {"version": version, "procedure_title": version.procedure.get_title(), "pages": pages},
+    )

@@ -160,6 +160,7 @@ OUTBOX_RETRY_BASE_SECONDS = 60
 PERIODIC_JOBS = [
     "portal.jobs.requeue_pending_outbox",
     "portal.jobs.erase_deleted_accounts",
+    "portal.jobs.requeue_stale_exports",
     "teleprocedures.jobs.decide_by_silence",
     "teleprocedures.jobs.expire_drafts",
     "teleprocedures.jobs.purge_past_retention",
