@@ -59,6 +59,12 @@ def _agent_dossier(request, pk):
     )
 
 
+def _seen_revision(request, dossier):
+    """Return the revision of the dossier the agent saw when they opened the action (kept across form errors)."""
+    value = request.POST.get("revision") or request.GET.get("revision") or ""
+    return int(value) if value.isdigit() else dossier.revision
+
+
 def _colleagues(dossier):
     return User.objects.filter(memberships__service=dossier.procedure.service).distinct().order_by("last_name")
 
@@ -165,8 +171,9 @@ def request_info(request, pk):
     return render(
         request,
         "teleprocedures/agent/request_info.html",
-        {"dossier": dossier, "form": form, "procedure_title": dossier.procedure.get_title()},
-    )
+        {"dossier": dossier, "form": form, "procedure_title": dossier.procedure.get_title(),
+         "revision": _seen_revision(request, dossier)},
+    )  # fmt: skip
 
 
 @agent_required
@@ -203,6 +210,7 @@ def decide(request, pk, transition):
             "title": titles[transition],
             "transition": transition,
             "procedure_title": dossier.procedure.get_title(),
+            "revision": _seen_revision(request, dossier),
         },
     )
 

@@ -285,7 +285,10 @@ def dossier_detail(request, pk):
 def _serve(request, attachment):
     services.log_file_access(attachment=attachment, actor=request.user, request=request)
     response = FileResponse(
-        attachment.file.open("rb"), content_type=attachment.content_type, filename=attachment.original_name
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        filename=attachment.original_name,
+        as_attachment=True,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
