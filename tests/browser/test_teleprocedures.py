@@ -8,14 +8,7 @@ from teleprocedures.models import Dossier
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_keyboard import press_tab_until
 from tests.factories import UserFactory
-from tests.teleprocedures.conftest import (  # noqa: F401 (fixtures)
-    PDF_BYTES,
-    TRANSPORT_PAGES,
-    citizen,
-    instructor,
-    procedures,
-    submitted,
-)
+from tests.teleprocedures.fixtures import PDF_BYTES, TRANSPORT_PAGES
 
 
 LANGUAGES = ["fr", "en", "ar"]

@@ -10,7 +10,7 @@ from portal.models import AuditEvent, ExportJob, OutboxMessage, User
 from teleprocedures.enums import DossierState
 from teleprocedures.models import Dossier
 from tests.factories import UserFactory
-from tests.teleprocedures.conftest import TRANSPORT_PAGES, make_dossier
+from tests.teleprocedures.fixtures import TRANSPORT_PAGES, make_dossier
 
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +115,7 @@ def test_an_agent_files_for_a_person_at_a_counter(client, procedures, instructor
     draft = Dossier.objects.get(applicant=person)
     assert draft.filed_by == instructor and not person.has_usable_password()
     assert response["Location"] == reverse("teleprocedures:draft_page", args=[draft.pk, "pupil"])
-    from tests.teleprocedures.conftest import TRANSPORT_FILES, pdf_file
+    from tests.teleprocedures.fixtures import TRANSPORT_FILES, pdf_file
 
     for page_id, values in TRANSPORT_PAGES.items():
         data = {**values, "action": "next"}

@@ -5,7 +5,7 @@ from django.utils import translation
 from teleprocedures import fields
 from teleprocedures.fields import FieldErrors
 from tests.factories import CommuneFactory
-from tests.teleprocedures.conftest import PDF_BYTES, PNG_BYTES
+from tests.teleprocedures.fixtures import PDF_BYTES, PNG_BYTES
 
 
 pytestmark = pytest.mark.django_db

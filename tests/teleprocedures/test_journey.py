@@ -8,7 +8,7 @@ from portal.enums import OutboxStatus
 from portal.models import AuditEvent, OutboxMessage
 from teleprocedures.enums import AttachmentKind, DossierState
 from teleprocedures.models import Dossier
-from tests.teleprocedures.conftest import TRANSPORT_FILES, TRANSPORT_PAGES, pdf_file
+from tests.teleprocedures.fixtures import TRANSPORT_FILES, TRANSPORT_PAGES, pdf_file
 
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from portal.enums import Role
 from portal.models import Service
 from teleprocedures.enums import AttachmentKind, DossierState
 from tests.factories import UserFactory, agent
-from tests.teleprocedures.conftest import make_dossier
+from tests.teleprocedures.fixtures import make_dossier
 
 
 pytestmark = pytest.mark.django_db

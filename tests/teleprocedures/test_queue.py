@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from teleprocedures.enums import DossierState
 from tests.factories import UserFactory
-from tests.teleprocedures.conftest import make_dossier
+from tests.teleprocedures.fixtures import make_dossier
 
 
 pytestmark = pytest.mark.django_db

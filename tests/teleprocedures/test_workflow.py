@@ -9,7 +9,7 @@ from teleprocedures import services
 from teleprocedures.enums import DeadlineUnit, DossierState, SilenceRule
 from teleprocedures.models import Dossier, StatusChange
 from teleprocedures.workflow import TRANSITIONS, TransitionNotAllowed, allowed_transitions, target_state
-from tests.teleprocedures.conftest import make_dossier
+from tests.teleprocedures.fixtures import make_dossier
 
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def test_submission_numbers_dates_and_logs(submitted, citizen):
 
 def test_numbers_follow_each_other_without_gaps(procedures, citizen):
     from tests.factories import UserFactory
-    from tests.teleprocedures.conftest import TRANSPORT_DATA
+    from tests.teleprocedures.fixtures import TRANSPORT_DATA
 
     numbers = []
     for person in (citizen, UserFactory(), UserFactory()):
@@ -64,7 +64,7 @@ def test_an_incomplete_draft_cannot_be_submitted(procedures, citizen):
 
 
 def test_hidden_answers_are_dropped_at_submission(procedures, citizen):
-    from tests.teleprocedures.conftest import TRANSPORT_DATA
+    from tests.teleprocedures.fixtures import TRANSPORT_DATA
 
     draft, _ = services.start_draft(procedure=procedures["transport-scolaire-adapte"], applicant=citizen)
     # The person first chose the mileage allowance (bank page shown), then changed their mind.
