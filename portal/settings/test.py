@@ -1,6 +1,8 @@
 """Test mode: PostgreSQL (as in production), local memory cache, immediate tasks, emails kept in memory."""
 
 import os
+import tempfile
+from pathlib import Path
 
 import dj_database_url
 
@@ -26,3 +28,6 @@ STORAGES = {
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests: serve from the apps' static folders
 WHITENOISE_USE_FINDERS = True
+
+# Uploaded and generated files of the tests go to a temporary folder, never into the working tree.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "portal-test-media"

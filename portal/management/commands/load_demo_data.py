@@ -1,11 +1,12 @@
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal.enums import OrganisationKind, Role, ServiceKind, SiteKind
-from portal.models import Membership, Organisation, Service, Site, User
+from portal.models import Commune, Membership, Organisation, Service, Site, User
 from portal.organisation import load_communes
 
 
@@ -77,6 +78,23 @@ SITES = [
     },
 ]
 
+DEMO_TRANSPORT_ANSWERS = {
+    "pupil_birth_date": "2014-09-12",
+    "rep_relationship": "mother",
+    "rep_phone": "+33612345678",
+    "school_year": "2026-2027",
+    "school_name": "Collège Jean Moulin",
+    "class_level": "college",
+    "regime": "half_board",
+    "timetable": [],
+    "wished_mode": "adapted_circuit",
+    "pickup_at_home": True,
+    "weekly_timetable": "Lundi, mardi, jeudi, vendredi : 8 h 15 - 16 h 30 ; mercredi : 8 h 15 - 12 h",
+    "notification_date": "2026-03-02",
+    "disability_rate": "80_plus",
+    "notification_file": [],
+}
+
 OPENING_HOURS = "Du lundi au vendredi, de 9 h à 12 h 30 et de 13 h 30 à 17 h."
 ACCESSIBILITY_INFO = (
     "Accueil de plain-pied, place de stationnement réservée devant l'entrée, boucle magnétique à l'accueil, "
@@ -111,6 +129,12 @@ CITIZENS = [
         {"name": "EARL des Trois Chênes", "kind": OrganisationKind.FARM, "siret": "73282932000074"},
     ),
 ]
+
+
+def demo_pdf():
+    from weasyprint import HTML
+
+    return HTML(string="<h1>Document de démonstration</h1><p>Pièce jointe fictive.</p>").write_pdf()
 
 
 class Command(BaseCommand):
@@ -172,8 +196,12 @@ class Command(BaseCommand):
             if organisation and not user.organisation:
                 user.organisation = Organisation.objects.create(**organisation)
                 user.save(update_fields=["organisation"])
+        dossiers = self._demo_dossiers()
         self.stdout.write(
-            self.style.SUCCESS(f"Demo data ready: {len(services)} services, {len(sites)} CDAS, {communes} communes.")
+            self.style.SUCCESS(
+                f"Demo data ready: {len(services)} services, {len(sites)} CDAS, {communes} communes, "
+                f"{dossiers} demo requests."
+            )
         )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, _first, _last, memberships in AGENTS:
@@ -185,6 +213,38 @@ class Command(BaseCommand):
             f"Agents sign in with a second factor: TOTP secret {DEMO_TOTP_SECRET} "
             "(or run `python manage.py demo_totp_code` to print the current code)."
         )
+
+    def _demo_dossiers(self):
+        """File a few adapted transport requests for the demo citizens (once), so that queues are not empty."""
+        from teleprocedures import services as teleprocedures
+        from teleprocedures.models import Dossier, Procedure
+
+        procedure = Procedure.objects.get(slug="transport-scolaire-adapte")
+        if Dossier.objects.filter(procedure=procedure).exclude(state="draft").exists():
+            return Dossier.objects.exclude(state="draft").count()
+        pupils = [("Adam", "Benali", "parent@demo.ille-et-vilaine.example", "Vitré"),
+                  ("Lou", "Martin", "usager@demo.ille-et-vilaine.example", "Saint-Malo")]  # fmt: skip
+        for first_name, last_name, email, commune_name in pupils:
+            applicant = User.objects.get(email=email)
+            commune = Commune.objects.get(name=commune_name)
+            draft, _created = teleprocedures.start_draft(procedure=procedure, applicant=applicant)
+            draft.data = {
+                **DEMO_TRANSPORT_ANSWERS,
+                "pupil_first_name": first_name,
+                "pupil_last_name": last_name,
+                "rep_last_name": last_name,
+                "rep_first_name": applicant.first_name,
+                "rep_email": email,
+                "home_address": {"line": "12 rue de la Gare", "postal_code": "35500", "commune": commune.insee_code,
+                                 "commune_name": commune.name},
+            }  # fmt: skip
+            draft.save()
+            for field_id in ("timetable", "notification_file"):
+                upload = SimpleUploadedFile(f"{field_id}-demo.pdf", demo_pdf(), content_type="application/pdf")
+                upload.detected_kind, upload.detected_content_type = "pdf", "application/pdf"
+                teleprocedures.store_page_uploads(dossier=draft, uploads={field_id: [upload]}, actor=applicant)
+            teleprocedures.submit_dossier(dossier=draft, actor=applicant)
+        return 2
 
     def _user(self, email, first_name, last_name):
         user, created = User.objects.get_or_create(
