@@ -97,13 +97,24 @@ def dossier(request, pk):
     )
 
 
-def _stale_message(request, error):
-    fresh = error.args[0]
-    messages.error(
-        request,
-        _("Somebody changed this dossier meanwhile: it is now “%(state)s”. Nothing was overwritten; check it again.")
-        % {"state": fresh.get_state_display()},
-    )
+def _attempt(request, change, success=None):
+    """Run a change of the dossier; if somebody changed it meanwhile or its state forbids it, say so clearly."""
+    try:
+        change()
+    except services.StaleDossier as error:
+        messages.error(
+            request,
+            _(
+                "Somebody changed this dossier meanwhile: it is now “%(state)s”. "
+                "Nothing was overwritten; check it again."
+            )
+            % {"state": error.args[0].get_state_display()},
+        )
+    except TransitionNotAllowed as error:
+        messages.error(request, str(error))
+    else:
+        if success:
+            messages.success(request, success)
 
 
 @agent_required
@@ -113,7 +124,8 @@ def act(request, pk):
     dossier = _agent_dossier(request, pk)
     action = request.POST.get("action")
     revision = request.POST.get("revision")
-    try:
+
+    def run():
         if action == "assign":
             assignee = _colleagues(dossier).filter(pk=request.POST.get("assignee") or request.user.pk).first()
             services.assign_dossier(dossier=dossier, assignee=assignee, actor=request.user, request=request)
@@ -140,10 +152,8 @@ def act(request, pk):
                 messages.success(request, _("Your message has been sent to the applicant."))
             else:
                 messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    except services.StaleDossier as error:
-        _stale_message(request, error)
-    except TransitionNotAllowed as error:
-        messages.error(request, str(error))
+
+    _attempt(request, run)
     return redirect("teleprocedures:agent_dossier", pk=pk)
 
 
@@ -152,21 +162,18 @@ def request_info(request, pk):
     dossier = _agent_dossier(request, pk)
     form = InformationRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.request_information(
+        _attempt(
+            request,
+            lambda: services.request_information(
                 dossier=dossier,
                 items=form.cleaned_data["items"],
                 respond_by=form.cleaned_data["respond_by"],
                 actor=request.user,
                 expected_revision=request.POST.get("revision"),
                 request=request,
-            )
-        except services.StaleDossier as error:
-            _stale_message(request, error)
-        except TransitionNotAllowed as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The request for information has been sent; the deadline is paused."))
+            ),
+            _("The request for information has been sent; the deadline is paused."),
+        )
         return redirect("teleprocedures:agent_dossier", pk=pk)
     return render(
         request,
@@ -183,8 +190,9 @@ def decide(request, pk, transition):
         return redirect("teleprocedures:agent_dossier", pk=pk)
     form = DecisionForm(request.POST or None, dossier=dossier, transition=transition)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.decide(
+        _attempt(
+            request,
+            lambda: services.decide(
                 dossier=dossier,
                 transition=transition,
                 reasons=form.cleaned_data["reasons"],
@@ -192,13 +200,9 @@ def decide(request, pk, transition):
                 actor=request.user,
                 expected_revision=request.POST.get("revision"),
                 request=request,
-            )
-        except services.StaleDossier as error:
-            _stale_message(request, error)
-        except TransitionNotAllowed as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The decision has been recorded and sent to the applicant."))
+            ),
+            _("The decision has been recorded and sent to the applicant."),
+        )
         return redirect("teleprocedures:agent_dossier", pk=pk)
     titles = {"accept": _("Accept the request"), "reject": _("Reject the request"), "close": _("Close without action")}
     return render(

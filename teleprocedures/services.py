@@ -292,6 +292,17 @@ def dossier_url(dossier, *, for_agent=False):
     return reverse(name, args=[dossier.pk])
 
 
+def _notify_assignee(dossier, event):
+    """Tell the agent in charge (if any) that something happened on their dossier."""
+    if dossier.assignee:
+        queue_email(
+            to=dossier.assignee.email,
+            template=f"teleprocedures/email/{event}",
+            context={"dossier": dossier, "url": dossier_url(dossier, for_agent=True)},
+            user=dossier.assignee,
+        )
+
+
 def _notify_applicant(dossier, event, *, attachments=None, **context):
     applicant = dossier.applicant
     queue_email(
@@ -434,22 +445,14 @@ def provide_information(*, dossier, answer, uploads, actor, request=None):
         info.answer = answer
         info.answered_at = now
         info.save(update_fields=["answer", "answered_at"])
-    message = Message.objects.create(dossier=dossier, author=actor, from_applicant=True, body=answer)
-    for upload in uploads:
-        store_upload(dossier=dossier, upload=upload, actor=actor, kind=AttachmentKind.MESSAGE, message=message)
+    _store_message(dossier=dossier, author=actor, body=answer, uploads=uploads, from_applicant=True)
     if dossier.paused_at and dossier.due_on:
         paused_days = (timezone.localdate(now) - timezone.localdate(dossier.paused_at)).days
         dossier.due_on += timedelta(days=paused_days)
     dossier.paused_at = None
     _record(dossier, transition="provide_info", target=target, actor=actor, request=request)
     dossier.save()
-    if dossier.assignee:
-        queue_email(
-            to=dossier.assignee.email,
-            template="teleprocedures/email/information_provided",
-            context={"dossier": dossier, "url": dossier_url(dossier, for_agent=True)},
-            user=dossier.assignee,
-        )
+    _notify_assignee(dossier, "information_provided")
     return dossier
 
 
@@ -523,20 +526,19 @@ def withdraw_dossier(*, dossier, actor, request=None):
     return dossier
 
 
-@transaction.atomic
-def post_message(*, dossier, author, body, uploads=(), from_applicant, request=None):
+def _store_message(*, dossier, author, body, uploads, from_applicant):
     message = Message.objects.create(dossier=dossier, author=author, from_applicant=from_applicant, body=body)
     for upload in uploads:
         store_upload(dossier=dossier, upload=upload, actor=author, kind=AttachmentKind.MESSAGE, message=message)
+    return message
+
+
+@transaction.atomic
+def post_message(*, dossier, author, body, uploads=(), from_applicant, request=None):
+    message = _store_message(dossier=dossier, author=author, body=body, uploads=uploads, from_applicant=from_applicant)
     log_event(actor=author, action="dossier.message", obj=dossier, request=request, from_applicant=from_applicant)
     if from_applicant:
-        if dossier.assignee:
-            queue_email(
-                to=dossier.assignee.email,
-                template="teleprocedures/email/message_received",
-                context={"dossier": dossier, "url": dossier_url(dossier, for_agent=True)},
-                user=dossier.assignee,
-            )
+        _notify_assignee(dossier, "message_received")
     else:
         _notify_applicant(dossier, "message_received", url=dossier_url(dossier))
     return message
