@@ -31,6 +31,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include((portal_patterns, "portal"))),
     path("", include("teleprocedures.urls")),
+    path("", include("appointments.urls")),
     path("compte/", include("allauth.urls")),
     prefix_default_language=False,
 )

@@ -9,7 +9,7 @@ from portal.models import OutboxMessage
 
 
 # Fixtures shared by several test folders (the téléprocédures ones serve the browser tests too).
-pytest_plugins = ["tests.teleprocedures.fixtures"]
+pytest_plugins = ["tests.teleprocedures.fixtures", "tests.appointments.fixtures"]
 
 # Playwright's sync API runs an event loop in the test thread; Django must still allow its ORM there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -46,6 +46,7 @@ def test_message_is_rendered_in_the_recipients_language():
     )
     assert message.language == "en"
     assert "Your account has been closed" in message.subject
+    assert "Département d'Ille-et-Vilaine" in message.body_text  # text emails are not HTML-escaped
 
 
 def test_delivering_twice_sends_once(mailoutbox):

@@ -1,0 +1,164 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from appointments.enums import AppointmentStatus, BookableBy, BookedVia, LocationKind
+from portal.models import Service, Site
+from teleprocedures.definitions import translate
+
+
+# Statuses that keep the agent busy; the others free the time again.
+ACTIVE_STATUSES = (
+    AppointmentStatus.BOOKED,
+    AppointmentStatus.ARRIVED,
+    AppointmentStatus.SEEN,
+    AppointmentStatus.NO_SHOW,
+)
+
+
+class MotifQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_active=True, bookable_by=BookableBy.EVERYONE)
+
+
+class Motif(models.Model):
+    """A kind of appointment a service offers (infant consultation, RSA orientation meeting…)."""
+
+    service = models.ForeignKey(Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="motifs")
+    name = models.JSONField(_("name"), help_text=_('{"fr": "…", "en": "…", "ar": "…"}'))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=30)
+    buffer_minutes = models.PositiveSmallIntegerField(_("buffer after (minutes)"), default=0)
+    location_kind = models.CharField(
+        _("location"), max_length=10, choices=LocationKind.choices, default=LocationKind.SITE
+    )
+    bookable_by = models.CharField(
+        _("who may book"), max_length=10, choices=BookableBy.choices, default=BookableBy.EVERYONE
+    )
+    min_delay_minutes = models.PositiveIntegerField(_("not before (minutes from now)"), default=120)
+    max_delay_days = models.PositiveSmallIntegerField(_("not beyond (days from now)"), default=90)
+    cancel_delay_minutes = models.PositiveIntegerField(_("cancellable until (minutes before)"), default=240)
+    instructions = models.JSONField(_("instructions to the person"), default=dict, blank=True)
+    color = models.CharField(_("colour"), max_length=7, default="#1d4e89")
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = MotifQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("motif")
+        verbose_name_plural = _("motifs")
+        ordering = ["service", "pk"]
+
+    def __str__(self):
+        return translate(self.name)
+
+
+class OpeningSchedule(models.Model):
+    """When an agent receives at a site: weekdays and hours, repeated every N weeks between two dates."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.CASCADE, related_name="opening_schedules"
+    )
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="opening_schedules")
+    motifs = models.ManyToManyField(Motif, verbose_name=_("motifs"), related_name="opening_schedules")
+    weekdays = models.JSONField(_("weekdays"), help_text=_("0 = Monday … 6 = Sunday, e.g. [0, 2, 3]"))
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("to"))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    every_n_weeks = models.PositiveSmallIntegerField(_("every N weeks"), default=1)
+
+    class Meta:
+        verbose_name = _("opening schedule")
+        verbose_name_plural = _("opening schedules")
+        constraints = [
+            models.CheckConstraint(condition=Q(start_time__lt=models.F("end_time")), name="schedule_starts_before_end")
+        ]
+
+    def __str__(self):
+        return f"{self.agent} — {self.site} — {self.start_time:%H:%M}-{self.end_time:%H:%M}"
+
+
+class Absence(models.Model):
+    """Time an agent is away (any site); `weekly_until` repeats it every week (part-time)."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.CASCADE, related_name="absences"
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("to"))
+    weekly_until = models.DateField(_("repeat every week until"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        constraints = [
+            models.CheckConstraint(condition=Q(starts_at__lt=models.F("ends_at")), name="absence_starts_before_end")
+        ]
+
+    def __str__(self):
+        return f"{self.agent}: {self.starts_at:%Y-%m-%d %H:%M} → {self.ends_at:%Y-%m-%d %H:%M}"
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+    def for_agent(self, user):
+        """Return the appointments of the sites and services the agent belongs to."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(site__in=Site.objects.for_agent(user)) | Q(agent=user)).filter(
+            motif__service__in=Service.objects.for_agent(user)
+        )
+
+
+class Appointment(models.Model):
+    """A meeting of a person with an agent for a motif, at a site, by phone or at home."""
+
+    motif = models.ForeignKey(Motif, verbose_name=_("motif"), on_delete=models.PROTECT, related_name="appointments")
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.PROTECT, related_name="agent_appointments"
+    )
+    starts_at = models.DateTimeField(_("starts at"), db_index=True)
+    ends_at = models.DateTimeField(_("ends at"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="appointments",
+    )  # fmt: skip
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    booked_via = models.CharField(_("booked"), max_length=12, choices=BookedVia.choices, default=BookedVia.ONLINE)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["agent", "starts_at"], name="appointment_agent_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=models.F("ends_at")), name="appointment_starts_before_end"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.starts_at:%Y-%m-%d %H:%M} {self.motif} — {self.first_name} {self.last_name}"

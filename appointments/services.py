@@ -1,0 +1,156 @@
+"""Business rules of appointments: booking without double booking, cancelling, moving, signed links."""
+
+from datetime import timedelta
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appointments import ics
+from appointments.enums import AppointmentStatus, BookedVia
+from appointments.models import ACTIVE_STATUSES, Appointment
+from appointments.slots import free_slots
+from portal.models import User
+from portal.notifications import queue_email
+from portal.services import log_event
+
+
+LINK_SALT = "appointments.manage"
+
+
+class SlotUnavailable(Exception):
+    """The slot is no longer free (taken meanwhile, outside the motif's delays); `alternatives` are free ones."""
+
+    def __init__(self, message, alternatives=()):
+        super().__init__(message)
+        self.alternatives = list(alternatives)
+
+
+def manage_token(appointment):
+    return signing.dumps(appointment.pk, salt=LINK_SALT)
+
+
+def appointment_from_token(token):
+    """Return the appointment of a signed link, or None if the link was tampered with or its appointment is gone."""
+    try:
+        pk = signing.loads(token, salt=LINK_SALT)
+    except signing.BadSignature:
+        return None
+    return Appointment.objects.select_related("motif__service", "site", "agent").filter(pk=pk).first()
+
+
+def _alternatives(motif, starts_at, site):
+    day = timezone.localdate(starts_at)
+    return free_slots(motif=motif, start_date=day, end_date=day + timedelta(days=14), sites=[site] if site else None)[
+        :5
+    ]
+
+
+@transaction.atomic
+def book_appointment(*, motif, site, starts_at, person, booked_by=None, booked_via=BookedVia.ONLINE, agent=None,
+                     request=None):  # fmt: skip
+    """Book the slot for the person with a free agent; raise SlotUnavailable with other slots if it is gone."""
+    day = timezone.localdate(starts_at)
+    candidates = [
+        slot
+        for slot in free_slots(motif=motif, start_date=day, end_date=day, sites=[site] if site else None)
+        if slot.starts_at == starts_at and (agent is None or slot.agent_id == agent.pk)
+    ]
+    if not candidates:
+        raise SlotUnavailable(_("This time is no longer available."), _alternatives(motif, starts_at, site))
+    # Lock the agent's row: two bookings for the same agent wait for each other (SQLite has no exclusion constraint;
+    # on PostgreSQL the constraint is the last guard against a double booking).
+    slot = candidates[0]
+    User.objects.select_for_update().filter(pk=slot.agent_id).first()
+    clash = Appointment.objects.active().filter(
+        agent_id=slot.agent_id, starts_at__lt=slot.ends_at, ends_at__gt=slot.starts_at
+    )
+    if clash.exists():
+        raise SlotUnavailable(_("This time is no longer available."), _alternatives(motif, starts_at, site))
+    try:
+        with transaction.atomic():
+            appointment = Appointment.objects.create(
+                motif=motif,
+                site=site,
+                agent_id=slot.agent_id,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                user=person.get("user"),
+                first_name=person["first_name"],
+                last_name=person["last_name"],
+                email=person.get("email", ""),
+                phone=person.get("phone", ""),
+                booked_by=booked_by,
+                booked_via=booked_via,
+            )
+    except IntegrityError as error:
+        raise SlotUnavailable(_("This time is no longer available."), _alternatives(motif, starts_at, site)) from error
+    log_event(actor=booked_by, action="appointment.book", obj=appointment, request=request, via=booked_via)
+    _notify(appointment, "appointment_booked", with_ics=True)
+    return appointment
+
+
+def can_cancel(appointment, now=None):
+    now = now or timezone.now()
+    return appointment.status == AppointmentStatus.BOOKED and appointment.starts_at - now >= timedelta(
+        minutes=appointment.motif.cancel_delay_minutes
+    )
+
+
+@transaction.atomic
+def cancel_appointment(*, appointment, by_person, reason="", actor=None, request=None):
+    """Cancel: 'excused' when the person cancels (within the motif's delay), 'cancelled' when the service does."""
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if by_person and not can_cancel(appointment):
+        raise SlotUnavailable(_("This appointment can no longer be cancelled online: please call the centre."))
+    if appointment.status not in ACTIVE_STATUSES:
+        raise SlotUnavailable(_("This appointment is already cancelled."))
+    appointment.status = AppointmentStatus.EXCUSED if by_person else AppointmentStatus.CANCELLED
+    appointment.cancel_reason = reason
+    appointment.cancelled_at = timezone.now()
+    appointment.save(update_fields=["status", "cancel_reason", "cancelled_at"])
+    log_event(actor=actor, action="appointment.cancel", obj=appointment, request=request, by_person=by_person)
+    _notify(appointment, "appointment_cancelled")
+    if by_person:
+        queue_email(
+            to=appointment.agent.email,
+            template="appointments/email/agent_cancelled",
+            context={"appointment": appointment},
+            user=appointment.agent,
+        )
+    return appointment
+
+
+@transaction.atomic
+def move_appointment(*, appointment, starts_at, site, actor=None, request=None):
+    """Book the new time first, then free the old one: the person never ends up with no appointment."""
+    if not can_cancel(appointment):
+        raise SlotUnavailable(_("This appointment can no longer be moved online: please call the centre."))
+    person = {
+        "user": appointment.user,
+        "first_name": appointment.first_name,
+        "last_name": appointment.last_name,
+        "email": appointment.email,
+        "phone": appointment.phone,
+    }
+    new = book_appointment(motif=appointment.motif, site=site, starts_at=starts_at, person=person,
+                           booked_by=actor, booked_via=appointment.booked_via, request=request)  # fmt: skip
+    Appointment.objects.filter(pk=appointment.pk).update(
+        status=AppointmentStatus.EXCUSED, cancelled_at=timezone.now(), cancel_reason=_("Moved by the person")
+    )
+    log_event(actor=actor, action="appointment.move", obj=new, request=request, previous=appointment.pk)
+    return new
+
+
+def _notify(appointment, event, *, with_ics=False):
+    if not appointment.email:
+        return
+    attachments = [("rendez-vous.ics", ics.calendar(appointment).encode(), "text/calendar")] if with_ics else None
+    queue_email(
+        to=appointment.email,
+        template=f"appointments/email/{event}",
+        context={"appointment": appointment, "token": manage_token(appointment)},
+        user=appointment.user,
+        attachments=attachments,
+    )

@@ -1,0 +1,146 @@
+"""Free slots, computed and never stored: schedules − holidays − absences − appointments (with buffers).
+
+Three queries whatever the number of agents and days: schedules, absences, appointments.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from appointments.models import Absence, Appointment, OpeningSchedule
+from portal.calendar import french_holidays
+
+
+@dataclass(frozen=True, order=True)
+class Slot:
+    starts_at: datetime
+    ends_at: datetime
+    agent_id: int
+    site_id: int
+
+
+def _subtract(intervals, busy):
+    """Remove the busy intervals from the free ones (both lists of (start, end), busy sorted by start)."""
+    result = []
+    for start, end in intervals:
+        cursor = start
+        for busy_start, busy_end in busy:
+            if busy_end <= cursor or busy_start >= end:
+                continue
+            if busy_start > cursor:
+                result.append((cursor, busy_start))
+            cursor = max(cursor, busy_end)
+            if cursor >= end:
+                break
+        if cursor < end:
+            result.append((cursor, end))
+    return result
+
+
+def _absence_intervals(absence, window_start, window_end):
+    step = timedelta(weeks=1)
+    start, end = absence.starts_at, absence.ends_at
+    last = absence.weekly_until
+    while start < window_end:
+        if end > window_start:
+            yield start, end
+        if last is None:
+            return
+        start, end = start + step, end + step
+        if timezone.localdate(start) > last:
+            return
+
+
+def free_slots(*, motif, start_date, end_date, sites=None, agents=None, now=None):
+    """Return the free slots of a motif between two dates (inclusive), sorted by time then site."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    now = now or timezone.now()
+    earliest = now + timedelta(minutes=motif.min_delay_minutes)
+    latest = now + timedelta(days=motif.max_delay_days)
+    window_start = max(datetime.combine(start_date, datetime.min.time(), zone), earliest)
+    window_end = datetime.combine(end_date + timedelta(days=1), datetime.min.time(), zone)
+    if window_start >= min(window_end, latest):
+        return []
+
+    schedules = OpeningSchedule.objects.filter(motifs=motif, valid_from__lte=window_end.date()).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=window_start.date())
+    )
+    if sites is not None:
+        schedules = schedules.filter(site__in=sites)
+    if agents is not None:
+        schedules = schedules.filter(agent__in=agents)
+    schedules = list(schedules)
+    agent_ids = {schedule.agent_id for schedule in schedules}
+    if not agent_ids:
+        return []
+
+    busy = {agent_id: [] for agent_id in agent_ids}
+    for absence in Absence.objects.filter(agent_id__in=agent_ids, starts_at__lt=window_end).filter(
+        Q(ends_at__gt=window_start) | Q(weekly_until__gte=window_start.date())
+    ):
+        busy[absence.agent_id].extend(_absence_intervals(absence, window_start, window_end))
+    appointments = (
+        Appointment.objects.active()
+        # An appointment that ended shortly before the window may still hold its buffer time.
+        .filter(agent_id__in=agent_ids, starts_at__lt=window_end, ends_at__gt=window_start - timedelta(hours=4))
+        .values_list("agent_id", "starts_at", "ends_at", "motif__buffer_minutes")
+    )
+    for agent_id, starts_at, ends_at, buffer_minutes in appointments:
+        busy[agent_id].append((starts_at, ends_at + timedelta(minutes=buffer_minutes)))
+    for intervals in busy.values():
+        intervals.sort()
+
+    duration = timedelta(minutes=motif.duration_minutes)
+    needed = duration + timedelta(minutes=motif.buffer_minutes)
+    slots = set()
+    day = window_start.astimezone(zone).date()
+    last_day = (min(window_end, latest) - timedelta(microseconds=1)).astimezone(zone).date()
+    while day <= last_day:
+        if day not in french_holidays(day.year):
+            for schedule in schedules:
+                if not _opens_on(schedule, day):
+                    continue
+                opening = (
+                    datetime.combine(day, schedule.start_time, zone),
+                    datetime.combine(day, schedule.end_time, zone),
+                )
+                for free_start, free_end in _subtract([opening], busy[schedule.agent_id]):
+                    start = free_start
+                    # Step by duration + buffer, so that booking every slot offered remains possible.
+                    while start + needed <= free_end and start <= latest:
+                        if window_start <= start and start + duration <= window_end:
+                            slots.add(Slot(start, start + duration, schedule.agent_id, schedule.site_id))
+                        start += needed
+        day += timedelta(days=1)
+    return sorted(slots)
+
+
+def _opens_on(schedule, day):
+    if day < schedule.valid_from or (schedule.valid_to and day > schedule.valid_to):
+        return False
+    if day.weekday() not in schedule.weekdays:
+        return False
+    first_monday = schedule.valid_from - timedelta(days=schedule.valid_from.weekday())
+    weeks = (day - first_monday).days // 7
+    return weeks % schedule.every_n_weeks == 0
+
+
+def next_available(*, motif, sites=None, now=None):
+    """Return the first free slot within the motif's booking horizon, widening the window (bounded queries)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    horizon = today + timedelta(days=motif.max_delay_days)
+    start = today
+    for span in (7, 28, 91, 366):
+        end = min(today + timedelta(days=span), horizon)
+        found = free_slots(motif=motif, start_date=start, end_date=end, sites=sites, now=now)
+        if found:
+            return found[0]
+        if end >= horizon:
+            return None
+        start = end + timedelta(days=1)
+    return None
