@@ -1,15 +1,131 @@
-"""Booking journeys for the public (the full public search comes with the rest of the appointments issue)."""
+"""The public booking journey: motif, place, week of free times, booking, and the signed link to manage it."""
 
+from collections import OrderedDict
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from appointments import services
+from appointments.forms import PersonForm
 from appointments.models import Motif
+from appointments.slots import free_slots, next_available
+from portal.models import Site
+from teleprocedures.fields import find_commune
 
 
 def start(request):
-    motifs = Motif.objects.public().select_related("service")
-    return render(request, "appointments/start.html", {"motifs": motifs})
+    motifs = Motif.objects.public().select_related("service").order_by("service__name", "pk")
+    services_motifs = OrderedDict()
+    for motif in motifs:
+        services_motifs.setdefault(motif.service, []).append(motif)
+    return render(request, "appointments/start.html", {"services_motifs": services_motifs.items()})
+
+
+def _public_motif(pk):
+    return get_object_or_404(Motif.objects.public().select_related("service"), pk=pk)
+
+
+def _monday(day):
+    return day - timedelta(days=day.weekday())
+
+
+def search(request, motif_pk):
+    """Show the sites offering the motif (the person's sector first) and the free times of one week."""
+    motif = _public_motif(motif_pk)
+    sites = list(Site.objects.filter(opening_schedules__motifs=motif).distinct().order_by("name"))
+    commune_text = request.GET.get("commune", "").strip()[:100]
+    commune = commune_error = None
+    if commune_text:
+        try:
+            commune = find_commune(commune_text)
+        except ValidationError as error:
+            commune_error = error.messages[0]
+    if commune and commune.site_id:
+        sites.sort(key=lambda site: site.pk != commune.site_id)
+    site = next((s for s in sites if str(s.pk) == request.GET.get("site")), None)
+    if site is None and commune and not commune_error:
+        site = sites[0] if sites else None
+    today = timezone.localdate()
+    week = _monday(parse_date(request.GET.get("semaine") or "") or today)
+    week = max(week, _monday(today))
+    days = OrderedDict()
+    next_slot = None
+    if site:
+        for slot in free_slots(motif=motif, start_date=week, end_date=week + timedelta(days=6), sites=[site]):
+            local = timezone.localtime(slot.starts_at)
+            days.setdefault(local.date(), OrderedDict()).setdefault(local.strftime("%H:%M"), slot)
+        if not days:
+            next_slot = next_available(motif=motif, sites=[site])
+    move_token = request.GET.get("deplacer", "")
+    return render(
+        request,
+        "appointments/search.html",
+        {
+            "motif": motif,
+            "sites": sites,
+            "site": site,
+            "commune_text": commune_text,
+            "commune": commune,
+            "commune_error": commune_error,
+            "week": week,
+            "week_end": week + timedelta(days=6),
+            "previous_week": week - timedelta(days=7) if week > _monday(today) else None,
+            "next_week": week + timedelta(days=7),
+            "days": [(day, list(times.values())) for day, times in days.items()],
+            "next_slot": next_slot,
+            "move_token": move_token,
+        },
+    )
+
+
+def _requested_slot(request, motif):
+    starts_at = parse_datetime(request.GET.get("debut") or request.POST.get("debut") or "")
+    site = Site.objects.filter(pk=request.GET.get("site") or request.POST.get("site") or 0).first()
+    if starts_at is None or site is None or not isinstance(starts_at, datetime) or timezone.is_naive(starts_at):
+        raise Http404
+    return starts_at, site
+
+
+def book(request, motif_pk):
+    motif = _public_motif(motif_pk)
+    starts_at, site = _requested_slot(request, motif)
+    initial = {}
+    if request.user.is_authenticated:
+        user = request.user
+        initial = {
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "phone": user.phone,
+        }
+    form = PersonForm(request.POST or None, initial=initial)
+    alternatives = []
+    if request.method == "POST" and form.is_valid():
+        person = {**form.cleaned_data, "user": request.user if request.user.is_authenticated else None}
+        try:
+            appointment = services.book_appointment(motif=motif, site=site, starts_at=starts_at, person=person,
+                                                    request=request)  # fmt: skip
+        except services.SlotUnavailable as error:
+            messages.error(request, str(error))
+            alternatives = error.alternatives
+        else:
+            messages.success(
+                request, _("Your appointment is booked. Keep the link of this page to move or cancel it.")
+            )
+            return redirect("appointments:manage", token=services.manage_token(appointment))
+    return render(
+        request,
+        "appointments/book.html",
+        {"motif": motif, "site": site, "starts_at": starts_at, "form": form, "alternatives": alternatives},
+    )
 
 
 def manage(request, token):
@@ -19,5 +135,39 @@ def manage(request, token):
     return render(
         request,
         "appointments/manage.html",
-        {"appointment": appointment, "can_cancel": services.can_cancel(appointment)},
+        {"appointment": appointment, "token": token, "can_cancel": services.can_cancel(appointment)},
     )
+
+
+@require_POST
+def cancel(request, token):
+    appointment = services.appointment_from_token(token)
+    if appointment is None:
+        raise Http404
+    try:
+        services.cancel_appointment(appointment=appointment, by_person=True, request=request)
+    except services.SlotUnavailable as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your appointment is cancelled. The time is offered to someone else."))
+    return redirect("appointments:manage", token=token)
+
+
+def move(request, token):
+    """Confirm the new time chosen for an appointment reached by its signed link."""
+    appointment = services.appointment_from_token(token)
+    if appointment is None:
+        raise Http404
+    starts_at, site = _requested_slot(request, appointment.motif)
+    if request.method == "POST":
+        try:
+            new = services.move_appointment(appointment=appointment, starts_at=starts_at, site=site, request=request)
+        except services.SlotUnavailable as error:
+            messages.error(request, str(error))
+            return redirect(
+                reverse("appointments:search", args=[appointment.motif_id]) + f"?site={site.pk}&deplacer={token}"
+            )
+        messages.success(request, _("Your appointment has been moved."))
+        return redirect("appointments:manage", token=services.manage_token(new))
+    return render(request, "appointments/move.html", {"appointment": appointment, "starts_at": starts_at, "site": site,
+                                                      "token": token})  # fmt: skip

@@ -95,6 +95,12 @@ DEMO_TRANSPORT_ANSWERS = {
     "notification_file": [],
 }
 
+DEMO_MOTIFS = [
+    ({"fr": "Consultation du nourrisson", "en": "Infant consultation", "ar": "استشارة الرضيع"}, 30, "everyone"),
+    ({"fr": "Vaccination", "en": "Vaccination", "ar": "التلقيح"}, 15, "everyone"),
+    ({"fr": "Visite à domicile", "en": "Home visit", "ar": "زيارة منزلية"}, 60, "agents"),
+]
+
 OPENING_HOURS = "Du lundi au vendredi, de 9 h à 12 h 30 et de 13 h 30 à 17 h."
 ACCESSIBILITY_INFO = (
     "Accueil de plain-pied, place de stationnement réservée devant l'entrée, boucle magnétique à l'accueil, "
@@ -118,6 +124,7 @@ AGENTS = [
         [(Role.MANAGER, "transport-adapte", None), (Role.MANAGER, "pmi", None)],
     ),
     ("admin@demo.ille-et-vilaine.example", "Anne", "Rouxel", [(Role.ADMINISTRATOR, None, None)]),
+    ("puericultrice@demo.ille-et-vilaine.example", "Claire", "Le Bihan", [(Role.INSTRUCTOR, "pmi", 0)]),
 ]
 CITIZENS = [
     ("usager@demo.ille-et-vilaine.example", "Camille", "Martin", None),
@@ -197,6 +204,7 @@ class Command(BaseCommand):
                 user.organisation = Organisation.objects.create(**organisation)
                 user.save(update_fields=["organisation"])
         dossiers = self._demo_dossiers()
+        self._demo_appointments(services["pmi"], sites)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(services)} services, {len(sites)} CDAS, {communes} communes, "
@@ -213,6 +221,30 @@ class Command(BaseCommand):
             f"Agents sign in with a second factor: TOTP secret {DEMO_TOTP_SECRET} "
             "(or run `python manage.py demo_totp_code` to print the current code)."
         )
+
+    def _demo_appointments(self, pmi, sites):
+        """PMI motifs and the weekly schedules of the demo nurse, so that free times show at once."""
+        from datetime import date, time
+
+        from appointments.models import Motif, OpeningSchedule
+
+        motifs = []
+        for name, minutes, bookable_by in DEMO_MOTIFS:
+            motif = Motif.objects.filter(service=pmi, name__fr=name["fr"]).first() or Motif.objects.create(
+                service=pmi, name=name, duration_minutes=minutes, bookable_by=bookable_by
+            )
+            motifs.append(motif)
+        nurse = User.objects.get(email="puericultrice@demo.ille-et-vilaine.example")
+        for site, weekdays, start, end in [
+            (sites[0], [0, 1, 3], time(9), time(12, 30)),
+            (sites[2], [2], time(13, 30), time(17)),
+        ]:
+            schedule, created = OpeningSchedule.objects.get_or_create(
+                agent=nurse, site=site, weekdays=weekdays, start_time=start, end_time=end,
+                defaults={"valid_from": date(2026, 1, 5)},
+            )  # fmt: skip
+            if created:
+                schedule.motifs.set(motifs)
 
     def _demo_dossiers(self):
         """File a few adapted transport requests for the demo citizens (once), so that queues are not empty."""
