@@ -37,6 +37,15 @@ def _monday(day):
     return day - timedelta(days=day.weekday())
 
 
+def _week_of_slots(motif, site, week):
+    """Return {day: [slots]} for a week, one slot per time (any free agent)."""
+    days = OrderedDict()
+    for slot in free_slots(motif=motif, start_date=week, end_date=week + timedelta(days=6), sites=[site]):
+        local = timezone.localtime(slot.starts_at)
+        days.setdefault(local.date(), OrderedDict()).setdefault(local.strftime("%H:%M"), slot)
+    return OrderedDict((day, list(times.values())) for day, times in days.items())
+
+
 def search(request, motif_pk):
     """Show the sites offering the motif (the person's sector first) and the free times of one week."""
     motif = _public_motif(motif_pk)
@@ -59,11 +68,13 @@ def search(request, motif_pk):
     days = OrderedDict()
     next_slot = None
     if site:
-        for slot in free_slots(motif=motif, start_date=week, end_date=week + timedelta(days=6), sites=[site]):
-            local = timezone.localtime(slot.starts_at)
-            days.setdefault(local.date(), OrderedDict()).setdefault(local.strftime("%H:%M"), slot)
+        days = _week_of_slots(motif, site, week)
         if not days:
             next_slot = next_available(motif=motif, sites=[site])
+            if next_slot and not request.GET.get("semaine"):
+                # No week was asked for: show the first week that has a free time rather than an empty one.
+                week = _monday(timezone.localdate(next_slot.starts_at))
+                days, next_slot = _week_of_slots(motif, site, week), None
     move_token = request.GET.get("deplacer", "")
     return render(
         request,
@@ -79,7 +90,7 @@ def search(request, motif_pk):
             "week_end": week + timedelta(days=6),
             "previous_week": week - timedelta(days=7) if week > _monday(today) else None,
             "next_week": week + timedelta(days=7),
-            "days": [(day, list(times.values())) for day, times in days.items()],
+            "days": list(days.items()),
             "next_slot": next_slot,
             "move_token": move_token,
         },
