@@ -154,3 +154,67 @@ def _notify(appointment, event, *, with_ics=False):
         user=appointment.user,
         attachments=attachments,
     )
+
+
+def send_reminders(*, now=None):
+    """Remind people 48 hours before their appointment, once (email and/or SMS through the outbox)."""
+    from portal.notifications import queue_sms
+
+    now = now or timezone.now()
+    due = Appointment.objects.filter(
+        status=AppointmentStatus.BOOKED,
+        reminder_sent_at__isnull=True,
+        starts_at__gt=now,
+        starts_at__lte=now + timedelta(hours=48),
+    ).select_related("motif__service", "site", "user")
+    count = 0
+    for appointment in due:
+        with transaction.atomic():
+            # Claim the row first: a second run (or a parallel one) finds it already reminded.
+            claimed = Appointment.objects.filter(pk=appointment.pk, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now
+            )
+            if not claimed:
+                continue
+            _notify(appointment, "appointment_reminder")
+            if appointment.phone:
+                queue_sms(to=appointment.phone, template="appointments/sms/appointment_reminder",
+                          context={"appointment": appointment}, user=appointment.user)  # fmt: skip
+            count += 1
+    return count
+
+
+def set_status(*, appointment, status, actor, request=None):
+    """Record what happened at the centre: arrived, seen, did not come (or back to booked by mistake)."""
+    allowed = {
+        AppointmentStatus.BOOKED: {AppointmentStatus.ARRIVED, AppointmentStatus.NO_SHOW},
+        AppointmentStatus.ARRIVED: {AppointmentStatus.SEEN, AppointmentStatus.BOOKED},
+        AppointmentStatus.NO_SHOW: {AppointmentStatus.BOOKED},
+        AppointmentStatus.SEEN: {AppointmentStatus.ARRIVED},
+    }
+    if status not in allowed.get(appointment.status, set()):
+        raise SlotUnavailable(_("This change of status is not possible."))
+    previous = appointment.status
+    appointment.status = status
+    appointment.save(update_fields=["status"])
+    log_event(
+        actor=actor, action="appointment.status", obj=appointment, request=request, **{"from": previous, "to": status}
+    )
+    return appointment
+
+
+def personal_data(user):
+    """Return the person's appointments for the personal data export."""
+    return [
+        {
+            "motif": str(a.motif),
+            "starts_at": a.starts_at.isoformat(),
+            "site": a.site.name if a.site else None,
+            "status": a.status,
+            "first_name": a.first_name,
+            "last_name": a.last_name,
+            "email": a.email,
+            "phone": a.phone,
+        }
+        for a in Appointment.objects.filter(user=user).select_related("motif", "site")
+    ]

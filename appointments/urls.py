@@ -1,6 +1,6 @@
 from django.urls import path
 
-from appointments import views
+from appointments import agent_views, views
 
 
 app_name = "appointments"
@@ -12,4 +12,8 @@ urlpatterns = [
     path("rendez-vous/gerer/<str:token>/", views.manage, name="manage"),
     path("rendez-vous/gerer/<str:token>/annuler/", views.cancel, name="cancel"),
     path("rendez-vous/gerer/<str:token>/deplacer/", views.move, name="move"),
+    path("agent/rendez-vous/", agent_views.day, name="agent_day"),
+    path("agent/rendez-vous/<int:pk>/statut/", agent_views.set_status, name="agent_status"),
+    path("agent/rendez-vous/reserver/", agent_views.book, name="agent_book"),
+    path("agent/rendez-vous/reserver/confirmer/", agent_views.book_confirm, name="agent_book_confirm"),
 ]

@@ -9,6 +9,7 @@ from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -38,6 +39,8 @@ def my_space(request):
 
 def my_space_sections(user):
     """Return the sections of Mon espace; each app fills its own once it exists."""
+    from appointments.models import Appointment
+    from appointments.services import manage_token
     from teleprocedures.models import Dossier
 
     dossiers = Dossier.objects.for_applicant(user).select_related("procedure").order_by("-updated_at")[:5]
@@ -61,8 +64,18 @@ def my_space_sections(user):
         {
             "id": "appointments",
             "title": _("My appointments"),
-            "items": [],
+            "items": [
+                {
+                    "url": reverse("appointments:manage", args=[manage_token(a)]),
+                    "label": f"{date_format(timezone.localtime(a.starts_at), 'DATETIME_FORMAT')} — {a.motif} — "
+                    f"{a.site.name if a.site else a.motif.service.name}",
+                }
+                for a in Appointment.objects.filter(user=user, starts_at__gte=timezone.now())
+                .active()
+                .select_related("motif__service", "site")[:5]
+            ],
             "empty": _("You have no upcoming appointment."),
+            "start": (reverse("appointments:start"), _("Book an appointment")),
         },
         {
             "id": "mail",

@@ -165,6 +165,7 @@ PERIODIC_JOBS = [
     "teleprocedures.jobs.expire_drafts",
     "teleprocedures.jobs.purge_past_retention",
     "teleprocedures.jobs.daily_digest",
+    "appointments.jobs.send_reminders",
 ]
 ACCOUNT_DELETION_GRACE_DAYS = 30
 

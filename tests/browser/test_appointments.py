@@ -87,3 +87,27 @@ def test_a_parent_books_moves_and_cancels_with_the_keyboard_only(page, bookable,
     moved.refresh_from_db()
     assert moved.status == AppointmentStatus.EXCUSED
     assert services.appointment_from_token(page.url.rstrip("/").rsplit("/", 1)[1]) == moved
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "ar"])
+def test_agent_appointment_pages_have_no_axe_violations(page, sign_in, bookable, nurse, cdas, pmi, language):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal.enums import Role
+    from tests.factories import agent
+
+    start = timezone.now() + timedelta(hours=3)
+    end = start + timedelta(minutes=30)
+    Appointment.objects.create(motif=bookable, site=cdas, agent=nurse, starts_at=start, ends_at=end,
+                               first_name="Lina", last_name="Moreau")  # fmt: skip
+    sign_in(agent(role=Role.SECRETARY, service=pmi, site=cdas))
+    day = timezone.localdate(start).isoformat()
+    for url in (f"{reverse('appointments:agent_day')}?site={cdas.pk}&jour={day}", reverse("appointments:agent_book"),
+                f"{reverse('appointments:agent_book')}?motif={bookable.pk}&site={cdas.pk}&jour={day}"):  # fmt: skip
+        response = page.goto(localised(url, language))
+        assert response.status == 200
+        assert_accessible(page)
+    page.click("ul.slots a >> nth=0")
+    assert_accessible(page)

@@ -1,0 +1,121 @@
+"""Agents' screens: the day at a site with check-in, and booking for a caller (agents-only motifs included)."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from appointments import services
+from appointments.enums import AppointmentStatus, BookedVia
+from appointments.forms import PersonForm
+from appointments.models import Appointment, Motif
+from appointments.slots import free_slots
+from portal.decorators import agent_required
+from portal.models import Service, Site, User
+
+
+def _day(request):
+    return parse_date(request.GET.get("jour") or "") or timezone.localdate()
+
+
+@agent_required
+def day(request):
+    sites = list(Site.objects.for_agent(request.user))
+    site = next((s for s in sites if str(s.pk) == request.GET.get("site")), sites[0] if sites else None)
+    day = _day(request)
+    appointments = (
+        Appointment.objects.for_agent(request.user)
+        .filter(site=site, starts_at__date=day)
+        .exclude(status__in=[AppointmentStatus.CANCELLED, AppointmentStatus.EXCUSED])
+        .select_related("motif", "agent")
+        if site
+        else []
+    )
+    return render(
+        request,
+        "appointments/agent/day.html",
+        {"sites": sites, "site": site, "day": day, "appointments": appointments,
+         "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1)},
+    )  # fmt: skip
+
+
+@agent_required
+@require_POST
+def set_status(request, pk):
+    appointment = get_object_or_404(Appointment.objects.for_agent(request.user), pk=pk)
+    try:
+        services.set_status(appointment=appointment, status=request.POST.get("status"), actor=request.user,
+                            request=request)  # fmt: skip
+    except services.SlotUnavailable as error:
+        messages.error(request, str(error))
+    day = timezone.localdate(appointment.starts_at)
+    return redirect(f"{reverse('appointments:agent_day')}?site={appointment.site_id}&jour={day.isoformat()}")
+
+
+class AgentSearchForm(forms.Form):
+    motif = forms.ChoiceField(label=gettext_lazy("Kind of appointment"))
+    site = forms.ChoiceField(label=gettext_lazy("Place"))
+    jour = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, motifs, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["motif"].choices = [(m.pk, f"{m} ({m.service.name})") for m in motifs]
+        self.fields["site"].choices = [(s.pk, s.name) for s in sites]
+        self.fields["jour"].initial = timezone.localdate()
+
+
+def _agent_motifs(user):
+    return Motif.objects.filter(is_active=True, service__in=Service.objects.for_agent(user)).select_related("service")
+
+
+@agent_required
+def book(request):
+    """Find free times for any motif of the agent's services, at any site, for any colleague."""
+    motifs = list(_agent_motifs(request.user))
+    sites = list(Site.objects.filter(opening_schedules__motifs__in=motifs).distinct())
+    form = AgentSearchForm(request.GET or None, motifs=motifs, sites=sites)
+    slots = []
+    if form.is_bound and form.is_valid():
+        motif = next(m for m in motifs if str(m.pk) == form.cleaned_data["motif"])
+        site = next(s for s in sites if str(s.pk) == form.cleaned_data["site"])
+        start = form.cleaned_data["jour"]
+        slots = free_slots(motif=motif, start_date=start, end_date=start + timedelta(days=6), sites=[site])
+        agents = {u.pk: u for u in User.objects.filter(pk__in={s.agent_id for s in slots})}
+        slots = [(slot, agents[slot.agent_id]) for slot in slots]
+    return render(request, "appointments/agent/book.html", {"form": form, "slots": slots})
+
+
+@agent_required
+def book_confirm(request):
+    motif = get_object_or_404(_agent_motifs(request.user), pk=request.GET.get("motif") or 0)
+    site = get_object_or_404(Site.objects.all(), pk=request.GET.get("site") or 0)
+    agent = get_object_or_404(User.objects.agents(), pk=request.GET.get("agent") or 0)
+    starts_at = parse_datetime(request.GET.get("debut") or "")
+    if starts_at is None or timezone.is_naive(starts_at):
+        return redirect("appointments:agent_book")
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = dict(form.cleaned_data)
+        person["user"] = User.objects.filter(email__iexact=person["email"]).first() if person["email"] else None
+        try:
+            appointment = services.book_appointment(
+                motif=motif, site=site, starts_at=starts_at, person=person, agent=agent, booked_by=request.user,
+                booked_via=BookedVia.AGENT, request=request,
+            )  # fmt: skip
+        except services.SlotUnavailable as error:
+            messages.error(request, str(error))
+            return redirect(
+                f"{reverse('appointments:agent_book')}?motif={motif.pk}&site={site.pk}&jour={starts_at.date()}"
+            )
+        messages.success(request, _("The appointment is booked; the person receives the confirmation."))
+        day = timezone.localdate(appointment.starts_at)
+        return redirect(f"{reverse('appointments:agent_day')}?site={site.pk}&jour={day.isoformat()}")
+    return render(request, "appointments/agent/book_confirm.html",
+                  {"form": form, "motif": motif, "site": site, "agent": agent, "starts_at": starts_at})  # fmt: skip

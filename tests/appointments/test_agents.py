@@ -1,0 +1,87 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from appointments import services
+from appointments.enums import AppointmentStatus, BookedVia
+from appointments.models import Appointment
+from portal.enums import Role
+from portal.models import OutboxMessage
+from tests.appointments.fixtures import schedule
+from tests.factories import SiteFactory, UserFactory, agent
+
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def secretary(pmi, cdas):
+    return agent(role=Role.SECRETARY, service=pmi, site=cdas)
+
+
+def make(motif, nurse, site, *, hours=24, **fields):
+    start = timezone.now() + timedelta(hours=hours)
+    return Appointment.objects.create(motif=motif, site=site, agent=nurse, starts_at=start,
+                                      ends_at=start + timedelta(minutes=30), first_name="Lina", last_name="Moreau",
+                                      **fields)  # fmt: skip
+
+
+def test_reminders_go_48_hours_before_and_only_once(motif, nurse, cdas):
+    soon = make(motif, nurse, cdas, hours=30, email="lina@example.org", phone="+33612345678")
+    make(motif, nurse, cdas, hours=72, email="later@example.org")
+    make(motif, nurse, cdas, hours=20, email="gone@example.org", status=AppointmentStatus.EXCUSED)
+
+    assert services.send_reminders() == 1
+    assert services.send_reminders() == 0
+    soon.refresh_from_db()
+    assert soon.reminder_sent_at is not None
+    reminders = OutboxMessage.objects.filter(template__contains="appointment_reminder")
+    assert {(m.channel, m.recipient) for m in reminders} == {("email", "lina@example.org"), ("sms", "+33612345678")}
+    assert "Rappel" in reminders.get(channel="sms").body_text
+
+
+def test_a_secretary_sees_only_her_sites_and_checks_people_in(client, motif, nurse, cdas, secretary):
+    here = make(motif, nurse, cdas, hours=1)
+    elsewhere_site = SiteFactory(name="CDAS de Redon")
+    elsewhere = make(motif, agent(service=motif.service, site=elsewhere_site), elsewhere_site, hours=2)
+    client.force_login(secretary)
+    day = timezone.localdate(here.starts_at).isoformat()
+
+    html = client.get(reverse("appointments:agent_day"), {"site": cdas.pk, "jour": day}).content.decode()
+    assert "Lina Moreau" in html
+    assert elsewhere not in Appointment.objects.for_agent(secretary)
+    assert (
+        client.post(reverse("appointments:agent_status", args=[elsewhere.pk]), {"status": "arrived"}).status_code
+        == 404
+    )
+
+    client.post(reverse("appointments:agent_status", args=[here.pk]), {"status": "arrived"})
+    client.post(reverse("appointments:agent_status", args=[here.pk]), {"status": "seen"})
+    here.refresh_from_db()
+    assert here.status == AppointmentStatus.SEEN
+    response = client.post(reverse("appointments:agent_status", args=[here.pk]), {"status": "no_show"}, follow=True)
+    assert "n’est pas possible" in response.content.decode()
+
+
+def test_a_citizen_cannot_open_the_agents_screens(client, motif):
+    client.force_login(UserFactory())
+    assert client.get(reverse("appointments:agent_day")).status_code == 403
+    assert client.get(reverse("appointments:agent_book")).status_code == 403
+
+
+def test_a_secretary_books_an_agents_only_motif_for_a_caller(client, motif, nurse, cdas, secretary):
+    motif.bookable_by = "agents"
+    motif.save()
+    schedule(nurse, cdas, motif, weekdays=range(7))
+    client.force_login(secretary)
+    start = timezone.localdate() + timedelta(days=1)
+    html = client.get(reverse("appointments:agent_book"), {"motif": motif.pk, "site": cdas.pk,
+                                                           "jour": start.isoformat()}).content.decode()  # fmt: skip
+    link = next(part for part in html.split('href="')[1:] if part.startswith("/agent/rendez-vous/reserver/confirmer/"))
+    url = link.split('"')[0].replace("&amp;", "&")
+    response = client.post(url, {"first_name": "Jean", "last_name": "Dupont", "phone": "06 12 34 56 78"})
+    assert response.status_code == 302
+    appointment = Appointment.objects.get()
+    assert (appointment.booked_via, appointment.booked_by, appointment.agent) == (BookedVia.AGENT, secretary, nurse)
