@@ -218,3 +218,19 @@ def personal_data(user):
         }
         for a in Appointment.objects.filter(user=user).select_related("motif", "site")
     ]
+
+
+def overlapping_schedules(*, agent, weekdays, start_time, end_time, valid_from, valid_to, exclude_pk=None):
+    """Return the agent's other schedules that share a weekday and hours within the same dates."""
+    from django.db.models import Q
+
+    from appointments.models import OpeningSchedule
+
+    others = OpeningSchedule.objects.filter(agent=agent, start_time__lt=end_time, end_time__gt=start_time).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from)
+    )
+    if valid_to:
+        others = others.filter(valid_from__lte=valid_to)
+    if exclude_pk:
+        others = others.exclude(pk=exclude_pk)
+    return [other for other in others.select_related("site") if set(other.weekdays) & set(weekdays)]
