@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -119,3 +120,112 @@ def book_confirm(request):
         return redirect(f"{reverse('appointments:agent_day')}?site={site.pk}&jour={day.isoformat()}")
     return render(request, "appointments/agent/book_confirm.html",
                   {"form": form, "motif": motif, "site": site, "agent": agent, "starts_at": starts_at})  # fmt: skip
+
+
+class InviteForm(forms.Form):
+    motif = forms.ChoiceField(label=gettext_lazy("Kind of appointment"))
+    reference = forms.CharField(label=gettext_lazy("Beneficiary number"), max_length=50, required=False)
+    last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=150)
+    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=150)
+    email = forms.EmailField(label=gettext_lazy("Email"), required=False)
+    phone = forms.CharField(label=gettext_lazy("Mobile phone"), max_length=25, required=False)
+    address_line = forms.CharField(label=gettext_lazy("Street address"), max_length=255, required=False)
+    commune = forms.CharField(
+        label=gettext_lazy("Commune"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("The link opens on the free times of the centre of this commune's sector."),
+    )
+
+    def __init__(self, *args, motifs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["motif"].choices = [(m.pk, f"{m} ({m.service.name})") for m in motifs]
+
+    def clean(self):
+        from appointments.invitations import clean_person
+
+        cleaned = super().clean()
+        if not self.errors:
+            try:
+                cleaned["person"] = clean_person({key: str(value) for key, value in cleaned.items()})
+            except ValidationError as error:
+                for message in error.messages:
+                    self.add_error(None, message)
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    motif = forms.ChoiceField(label=gettext_lazy("Kind of appointment"))
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy(
+            "One line per person, columns: reference, last_name, first_name, email, phone, address_line, commune."
+        ),
+    )
+
+    def __init__(self, *args, motifs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["motif"].choices = [(m.pk, f"{m} ({m.service.name})") for m in motifs]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise ValidationError(_("The file is too large (5 MB at most)."))
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ValidationError(_("Save the file as CSV in UTF-8 and try again.")) from error
+
+
+@agent_required
+def invitation_list(request):
+    from django.core.paginator import Paginator
+
+    from appointments import invitations
+    from appointments.enums import BookableBy
+    from appointments.models import Invitation
+
+    motifs = list(_agent_motifs(request.user).exclude(bookable_by=BookableBy.AGENTS))
+    invite_form = InviteForm(motifs=motifs, prefix="one")
+    import_form = ImportForm(motifs=motifs, prefix="csv")
+    report = None
+    if request.method == "POST":
+        if "one-motif" in request.POST:
+            invite_form = InviteForm(request.POST, motifs=motifs, prefix="one")
+            if invite_form.is_valid():
+                motif = next(m for m in motifs if str(m.pk) == invite_form.cleaned_data["motif"])
+                invitations.invite(motif=motif, person=invite_form.cleaned_data["person"], actor=request.user,
+                                   request=request)  # fmt: skip
+                messages.success(request, _("The invitation has been sent."))
+                return redirect("appointments:agent_invitations")
+        else:
+            import_form = ImportForm(request.POST, request.FILES, motifs=motifs, prefix="csv")
+            if import_form.is_valid():
+                motif = next(m for m in motifs if str(m.pk) == import_form.cleaned_data["motif"])
+                try:
+                    invited, rejected = invitations.import_csv(
+                        motif=motif, content=import_form.cleaned_data["file"], actor=request.user, request=request
+                    )
+                except ValidationError as error:
+                    import_form.add_error("file", error.messages[0])
+                else:
+                    report = {"invited": len(invited), "rejected": rejected}
+    all_invitations = Invitation.objects.for_agent(request.user).select_related("motif", "appointment", "commune")
+    funnel = {}
+    for item in all_invitations:
+        funnel[item.step] = funnel.get(item.step, 0) + 1
+    page = Paginator(all_invitations, 50).get_page(request.GET.get("page"))
+    return render(request, "appointments/agent/invitations.html",
+                  {"invite_form": invite_form, "import_form": import_form, "report": report, "page": page,
+                   "funnel": funnel, "steps": INVITATION_STEPS})  # fmt: skip
+
+
+INVITATION_STEPS = [
+    ("invited", gettext_lazy("Invited")),
+    ("reminded", gettext_lazy("Reminded")),
+    ("expired", gettext_lazy("Link expired")),
+    ("booked", gettext_lazy("Booked")),
+    ("seen", gettext_lazy("Seen")),
+    ("no_show", gettext_lazy("Did not come")),
+    ("excused", gettext_lazy("Cancelled")),
+]

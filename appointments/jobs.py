@@ -5,3 +5,9 @@ from appointments import services
 
 def send_reminders():
     return {"reminded": services.send_reminders()}
+
+
+def remind_invitations():
+    from appointments import invitations
+
+    return {"reminded": invitations.send_reminders()}

@@ -162,3 +162,60 @@ class Appointment(models.Model):
 
     def __str__(self):
         return f"{self.starts_at:%Y-%m-%d %H:%M} {self.motif} — {self.first_name} {self.last_name}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def for_agent(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(motif__service__in=Service.objects.for_agent(user))
+
+
+class Invitation(models.Model):
+    """An invitation to book (RSA orientation): a personal link valid N days, with one reminder."""
+
+    motif = models.ForeignKey(Motif, verbose_name=_("motif"), on_delete=models.PROTECT, related_name="invitations")
+    token = models.CharField(_("link key"), max_length=64, unique=True)
+    reference = models.CharField(_("beneficiary number"), max_length=50, blank=True)
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    address_line = models.CharField(_("street address"), max_length=255, blank=True)
+    commune = models.ForeignKey(
+        "portal.Commune", verbose_name=_("commune"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("link valid until"))
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    appointment = models.OneToOneField(
+        Appointment,
+        verbose_name=_("appointment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitation",
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name} — {self.motif}"
+
+    @property
+    def step(self):
+        """Return where the person stands: invited, reminded, expired, booked, seen, no_show, excused."""
+        if self.appointment_id:
+            status = self.appointment.status
+            return {"arrived": "booked", "cancelled": "excused"}.get(status, status)
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "reminded" if self.reminded_at else "invited"

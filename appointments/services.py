@@ -49,7 +49,7 @@ def _alternatives(motif, starts_at, site):
 
 @transaction.atomic
 def book_appointment(*, motif, site, starts_at, person, booked_by=None, booked_via=BookedVia.ONLINE, agent=None,
-                     request=None):  # fmt: skip
+                     request=None, invitation=None):  # fmt: skip
     """Book the slot for the person with a free agent; raise SlotUnavailable with other slots if it is gone."""
     day = timezone.localdate(starts_at)
     candidates = [
@@ -86,6 +86,13 @@ def book_appointment(*, motif, site, starts_at, person, booked_by=None, booked_v
             )
     except IntegrityError as error:
         raise SlotUnavailable(_("This time is no longer available."), _alternatives(motif, starts_at, site)) from error
+    if invitation is not None:
+        # One booking per invitation: the row lock makes a second use of the same link fail cleanly.
+        from appointments.models import Invitation
+
+        claimed = Invitation.objects.filter(pk=invitation.pk, appointment__isnull=True).update(appointment=appointment)
+        if not claimed:
+            raise SlotUnavailable(_("This invitation has already been used to book an appointment."))
     log_event(actor=booked_by, action="appointment.book", obj=appointment, request=request, via=booked_via)
     _notify(appointment, "appointment_booked", with_ics=True)
     return appointment

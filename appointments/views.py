@@ -13,7 +13,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appointments import services
+from appointments import invitations, services
+from appointments.enums import BookableBy, BookedVia
 from appointments.forms import PersonForm
 from appointments.models import Motif
 from appointments.slots import free_slots, next_available
@@ -29,8 +30,27 @@ def start(request):
     return render(request, "appointments/start.html", {"services_motifs": services_motifs.items()})
 
 
-def _public_motif(pk):
-    return get_object_or_404(Motif.objects.public().select_related("service"), pk=pk)
+def _bookable_motif(request, pk):
+    """Return the motif if anyone may book it, or if the request carries a valid invitation for it."""
+    motif = get_object_or_404(Motif.objects.filter(is_active=True).select_related("service"), pk=pk)
+    token = request.GET.get("invitation") or request.POST.get("invitation") or ""
+    invitation = invitations.valid_invitation(token) if token else None
+    if invitation and invitation.motif_id == motif.pk:
+        return motif, invitation
+    if motif.bookable_by != BookableBy.EVERYONE:
+        raise Http404
+    return motif, None
+
+
+def invitation(request, token):
+    """Open an invitation link: straight to the free times of the person's sector, or say why it cannot."""
+    found = invitations.valid_invitation(token)
+    if found is None:
+        return render(request, "appointments/invitation_invalid.html", status=410)
+    query = f"?invitation={token}"
+    if found.commune:
+        query += f"&commune={found.commune.insee_code}"
+    return redirect(reverse("appointments:search", args=[found.motif_id]) + query)
 
 
 def _monday(day):
@@ -48,7 +68,7 @@ def _week_of_slots(motif, site, week):
 
 def search(request, motif_pk):
     """Show the sites offering the motif (the person's sector first) and the free times of one week."""
-    motif = _public_motif(motif_pk)
+    motif, invitation = _bookable_motif(request, motif_pk)
     sites = list(Site.objects.filter(opening_schedules__motifs=motif).distinct().order_by("name"))
     commune_text = request.GET.get("commune", "").strip()[:100]
     commune = commune_error = None
@@ -93,6 +113,9 @@ def search(request, motif_pk):
             "days": list(days.items()),
             "next_slot": next_slot,
             "move_token": move_token,
+            "invitation": invitation,
+            "extra_query": (f"&deplacer={move_token}" if move_token else "")
+            + (f"&invitation={invitation.token}" if invitation else ""),
         },
     )
 
@@ -106,10 +129,13 @@ def _requested_slot(request, motif):
 
 
 def book(request, motif_pk):
-    motif = _public_motif(motif_pk)
+    motif, invitation = _bookable_motif(request, motif_pk)
     starts_at, site = _requested_slot(request, motif)
     initial = {}
-    if request.user.is_authenticated:
+    if invitation:
+        initial = {"first_name": invitation.first_name, "last_name": invitation.last_name, "email": invitation.email,
+                   "phone": invitation.phone}  # fmt: skip
+    elif request.user.is_authenticated:
         user = request.user
         initial = {
             "first_name": user.first_name,
@@ -122,8 +148,10 @@ def book(request, motif_pk):
     if request.method == "POST" and form.is_valid():
         person = {**form.cleaned_data, "user": request.user if request.user.is_authenticated else None}
         try:
-            appointment = services.book_appointment(motif=motif, site=site, starts_at=starts_at, person=person,
-                                                    request=request)  # fmt: skip
+            appointment = services.book_appointment(
+                motif=motif, site=site, starts_at=starts_at, person=person, request=request, invitation=invitation,
+                booked_via=BookedVia.INVITATION if invitation else BookedVia.ONLINE,
+            )  # fmt: skip
         except services.SlotUnavailable as error:
             messages.error(request, str(error))
             alternatives = error.alternatives
@@ -135,7 +163,14 @@ def book(request, motif_pk):
     return render(
         request,
         "appointments/book.html",
-        {"motif": motif, "site": site, "starts_at": starts_at, "form": form, "alternatives": alternatives},
+        {
+            "motif": motif,
+            "site": site,
+            "starts_at": starts_at,
+            "form": form,
+            "alternatives": alternatives,
+            "invitation": invitation,
+        },  # fmt: skip
     )
 
 

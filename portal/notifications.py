@@ -83,7 +83,8 @@ def queue_sms(*, to, template, context, user=None, language=None):
     """Render `<template>_sms.txt` and queue the SMS."""
     language = language or (user.language if user else None) or settings.LANGUAGE_CODE
     with translation.override(language):
-        body = render_to_string(f"{template}_sms.txt", {"platform": settings.PLATFORM, **context}).strip()
+        context = {"platform": settings.PLATFORM, "base_url": settings.SITE_URL, **context}
+        body = render_to_string(f"{template}_sms.txt", context).strip()
     return queue_message(
         channel=Channel.SMS, recipient=to, template=template, body_text=body, user=user, language=language
     )

@@ -166,7 +166,11 @@ PERIODIC_JOBS = [
     "teleprocedures.jobs.purge_past_retention",
     "teleprocedures.jobs.daily_digest",
     "appointments.jobs.send_reminders",
+    "appointments.jobs.remind_invitations",
 ]
+# RSA invitations: how long the personal link stays valid, and when the one reminder goes.
+INVITATION_VALID_DAYS = 10
+INVITATION_REMINDER_DAYS = 3
 ACCOUNT_DELETION_GRACE_DAYS = 30
 
 # Content Security Policy: nothing inline, nothing external.

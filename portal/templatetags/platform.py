@@ -22,3 +22,8 @@ def breadcrumb(*parts):
 def ltr(value):
     """Isolate a left-to-right value (phone number, email, code) so it is not reordered in Arabic text."""
     return f"\u2066{value}\u2069" if value else value
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

@@ -111,3 +111,28 @@ def test_agent_appointment_pages_have_no_axe_violations(page, sign_in, bookable,
         assert_accessible(page)
     page.click("ul.slots a >> nth=0")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "ar"])
+def test_invitation_pages_have_no_axe_violations(page, sign_in, bookable, pmi, cdas, language):
+    from appointments import invitations
+    from portal.enums import Role
+    from tests.factories import agent
+
+    bookable.bookable_by = "invited"
+    bookable.save()
+    referent = agent(role=Role.SECRETARY, service=pmi, site=cdas)
+    person = invitations.clean_person({"last_name": "Benali", "first_name": "Yasmine", "email": "y@example.org",
+                                       "commune": "Vitré"})  # fmt: skip
+    invitation = invitations.invite(motif=bookable, person=person, actor=referent)
+    response = page.goto(localised(reverse("appointments:invitation", args=[invitation.token]), language))
+    assert response.status == 200
+    assert_accessible(page)
+    page.goto(localised(reverse("appointments:invitation", args=["forged"]), language))
+    assert_accessible(page)
+    sign_in(referent)
+    page.goto(localised(reverse("appointments:agent_invitations"), language))
+    assert_accessible(page)
+    page.click("text=" + {"fr": "Envoyer l’invitation", "en": "Send the invitation", "ar": "إرسال الدعوة"}[language])
+    page.wait_for_selector("#error-summary")
+    assert_accessible(page)

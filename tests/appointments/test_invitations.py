@@ -1,0 +1,120 @@
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from appointments import invitations
+from appointments.enums import BookedVia
+from appointments.models import Appointment, Invitation
+from portal.enums import Role
+from portal.models import OutboxMessage
+from tests.appointments.fixtures import schedule
+from tests.factories import CommuneFactory, agent
+
+
+pytestmark = pytest.mark.django_db
+
+CSV = """reference;last_name;first_name;email;phone;address_line;commune
+A123;Benali;Yasmine;yasmine@example.org;06 12 34 56 78;3 rue de Brest;Vitré
+A124;;Karim;karim@example.org;;;
+A125;Morel;Jeanne;;;;
+A126;Le Gall;Erwan;pas-un-email;;;
+A127;Ricou;Paul;;07 00 00 00 00;;Nulle-Part
+A128;Tanguy;Anne;anne@example.org;;;
+"""
+
+
+@pytest.fixture
+def rsa(motif, nurse, cdas):
+    motif.bookable_by = "invited"
+    motif.save()
+    schedule(nurse, cdas, motif, weekdays=range(7))
+    CommuneFactory(insee_code="35360", name="Vitré", site=cdas)
+    return motif
+
+
+@pytest.fixture
+def referent(pmi, cdas):
+    return agent(role=Role.SECRETARY, service=pmi, site=cdas)
+
+
+def test_csv_import_invites_good_rows_and_reports_bad_ones(client, rsa, referent):
+    client.force_login(referent)
+    response = client.post(reverse("appointments:agent_invitations"), {
+        "csv-motif": rsa.pk, "csv-file": SimpleUploadedFile("beneficiaires.csv", CSV.encode("utf-8"))})  # fmt: skip
+    html = response.content.decode()
+    assert Invitation.objects.count() == 2
+    assert "2 personnes invitées" in html
+    for line in (
+        '<th scope="row">3</th>',
+        '<th scope="row">4</th>',
+        '<th scope="row">5</th>',
+        '<th scope="row">6</th>',
+    ):
+        assert line in html
+    assert "adresse électronique ou un numéro de téléphone" in html and "n’est pas valide" in html
+    invited = Invitation.objects.get(reference="A123")
+    assert invited.phone == "+33612345678" and invited.commune.name == "Vitré"
+    assert invited.expires_at.date() == (timezone.now() + timedelta(days=10)).date()
+    channels = set(OutboxMessage.objects.filter(recipient__in=["yasmine@example.org", "+33612345678"])
+                   .values_list("channel", flat=True))  # fmt: skip
+    assert channels == {"email", "sms"}
+
+
+def test_a_file_without_the_columns_is_refused_with_a_message(client, rsa, referent):
+    client.force_login(referent)
+    html = client.post(reverse("appointments:agent_invitations"), {
+        "csv-motif": rsa.pk, "csv-file": SimpleUploadedFile("x.csv", b"a;b\n1;2\n")}).content.decode()  # fmt: skip
+    assert "ligne d’en-tête" in html and not Invitation.objects.exists()
+
+
+def test_the_invitation_link_opens_the_sector_and_books_once(client, rsa, referent, cdas):
+    person = invitations.clean_person({"last_name": "Benali", "first_name": "Yasmine", "email": "y@example.org",
+                                       "commune": "Vitré"})  # fmt: skip
+    invitation = invitations.invite(motif=rsa, person=person, actor=referent)
+    response = client.get(reverse("appointments:invitation", args=[invitation.token]))
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "vous êtes invité(e) à prendre ce rendez-vous" in page
+    link = next(part.split('"')[0] for part in page.split('href="')[1:] if "/reserver/?" in part).replace("&amp;", "&")
+    assert f"invitation={invitation.token}" in link
+    form = client.get(link).content.decode()
+    assert 'value="Yasmine"' in form
+    client.post(link, {"first_name": "Yasmine", "last_name": "Benali", "email": "y@example.org",
+                       "invitation": invitation.token})  # fmt: skip
+    appointment = Appointment.objects.get()
+    invitation.refresh_from_db()
+    assert invitation.appointment == appointment and appointment.booked_via == BookedVia.INVITATION
+    assert invitation.step == "booked"
+    # The link cannot be used twice, nor be guessed, nor work after its expiry.
+    assert client.get(reverse("appointments:invitation", args=[invitation.token])).status_code == 410
+    assert client.get(reverse("appointments:invitation", args=["forged-token"])).status_code == 410
+
+
+def test_invited_only_motifs_need_a_valid_invitation(client, rsa):
+    assert client.get(reverse("appointments:search", args=[rsa.pk])).status_code == 404
+    assert client.get(reverse("appointments:search", args=[rsa.pk]), {"invitation": "nope"}).status_code == 404
+
+
+def test_expired_links_say_so(client, rsa, referent):
+    person = invitations.clean_person({"last_name": "B", "first_name": "A", "email": "a@example.org"})
+    invitation = invitations.invite(motif=rsa, person=person, actor=referent)
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    response = client.get(reverse("appointments:invitation", args=[invitation.token]))
+    assert response.status_code == 410 and "ne peut plus être utilisé" in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.step == "expired"
+
+
+def test_a_reminder_goes_once_after_three_days(rsa, referent):
+    person = invitations.clean_person({"last_name": "B", "first_name": "A", "email": "a@example.org"})
+    invitation = invitations.invite(motif=rsa, person=person, actor=referent)
+    assert invitations.send_reminders() == 0
+    Invitation.objects.filter(pk=invitation.pk).update(created_at=timezone.now() - timedelta(days=3, minutes=1))
+    assert invitations.send_reminders() == 1
+    assert invitations.send_reminders() == 0
+    invitation.refresh_from_db()
+    assert invitation.step == "reminded"
+    assert OutboxMessage.objects.filter(template="appointments/email/invitation_reminder").count() == 1
