@@ -125,6 +125,7 @@ AGENTS = [
     ),
     ("admin@demo.ille-et-vilaine.example", "Anne", "Rouxel", [(Role.ADMINISTRATOR, None, None)]),
     ("puericultrice@demo.ille-et-vilaine.example", "Claire", "Le Bihan", [(Role.INSTRUCTOR, "pmi", 0)]),
+    ("referent.rsa@demo.ille-et-vilaine.example", "Thomas", "Guillou", [(Role.INSTRUCTOR, "rsa-insertion", 0)]),
 ]
 CITIZENS = [
     ("usager@demo.ille-et-vilaine.example", "Camille", "Martin", None),
@@ -205,6 +206,7 @@ class Command(BaseCommand):
                 user.save(update_fields=["organisation"])
         dossiers = self._demo_dossiers()
         self._demo_appointments(services["pmi"], sites)
+        self._demo_rsa(services["rsa-insertion"], sites)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(services)} services, {len(sites)} CDAS, {communes} communes, "
@@ -245,6 +247,28 @@ class Command(BaseCommand):
             )  # fmt: skip
             if created:
                 schedule.motifs.set(motifs)
+
+    def _demo_rsa(self, rsa, sites):
+        """The RSA orientation meeting, bookable through invitations, with the demo referent's schedule."""
+        from datetime import date, time
+
+        from appointments.models import Motif, OpeningSchedule
+
+        name = {
+            "fr": "Rendez-vous d'orientation RSA",
+            "en": "RSA orientation meeting",
+            "ar": "موعد التوجيه الخاص بـ RSA",
+        }
+        motif = Motif.objects.filter(service=rsa, name__fr=name["fr"]).first() or Motif.objects.create(
+            service=rsa, name=name, duration_minutes=45, bookable_by="invited", min_delay_minutes=24 * 60
+        )
+        referent = User.objects.get(email="referent.rsa@demo.ille-et-vilaine.example")
+        schedule, created = OpeningSchedule.objects.get_or_create(
+            agent=referent, site=sites[0], weekdays=[1, 3], start_time=time(9), end_time=time(16, 30),
+            defaults={"valid_from": date(2026, 1, 5)},
+        )  # fmt: skip
+        if created:
+            schedule.motifs.set([motif])
 
     def _demo_dossiers(self):
         """File a few adapted transport requests for the demo citizens (once), so that queues are not empty."""
