@@ -19,8 +19,14 @@ PERSON = {"first_name": "Yasmine", "last_name": "Benali", "email": "parent@examp
 
 
 def next_monday():
+    """Return the next Monday that is not a public holiday (Easter and Whit Mondays close the centres)."""
+    from portal.calendar import is_working_day
+
     today = timezone.localdate()
-    return today + timedelta(days=7 - today.weekday())
+    monday = today + timedelta(days=7 - today.weekday())
+    while not is_working_day(monday):
+        monday += timedelta(days=7)
+    return monday
 
 
 def first_slot(motif, day=None):
