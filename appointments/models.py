@@ -219,3 +219,22 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return "expired"
         return "reminded" if self.reminded_at else "invited"
+
+
+class WaitlistEntry(models.Model):
+    """A booked person who wants an earlier time at the same place, should one free up."""
+
+    appointment = models.OneToOneField(
+        Appointment, verbose_name=_("appointment"), on_delete=models.CASCADE, related_name="waitlist_entry"
+    )
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    offers = models.PositiveSmallIntegerField(_("earlier times offered"), default=0)
+    last_offered_at = models.DateTimeField(_("last offer at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("waiting list entry")
+        verbose_name_plural = _("waiting list")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return str(self.appointment)

@@ -119,6 +119,8 @@ def cancel_appointment(*, appointment, by_person, reason="", actor=None, request
     appointment.save(update_fields=["status", "cancel_reason", "cancelled_at"])
     log_event(actor=actor, action="appointment.cancel", obj=appointment, request=request, by_person=by_person)
     _notify(appointment, "appointment_cancelled")
+    leave_waitlist(appointment=appointment)
+    transaction.on_commit(lambda: _offer_safely(appointment))
     if by_person:
         queue_email(
             to=appointment.agent.email,
@@ -146,6 +148,8 @@ def move_appointment(*, appointment, starts_at, site, actor=None, request=None):
     Appointment.objects.filter(pk=appointment.pk).update(
         status=AppointmentStatus.EXCUSED, cancelled_at=timezone.now(), cancel_reason=_("Moved by the person")
     )
+    leave_waitlist(appointment=appointment)
+    transaction.on_commit(lambda: _offer_safely(appointment))
     log_event(actor=actor, action="appointment.move", obj=new, request=request, previous=appointment.pk)
     return new
 
@@ -241,3 +245,65 @@ def overlapping_schedules(*, agent, weekdays, start_time, end_time, valid_from, 
     if exclude_pk:
         others = others.exclude(pk=exclude_pk)
     return [other for other in others.select_related("site") if set(other.weekdays) & set(weekdays)]
+
+
+MAX_WAITLIST_OFFERS = 3
+
+
+def join_waitlist(*, appointment):
+    """Ask to be told when an earlier time frees up at the same place for the same motif."""
+    from appointments.models import WaitlistEntry
+
+    if appointment.status != AppointmentStatus.BOOKED or not appointment.email:
+        raise SlotUnavailable(_("Only a booked appointment with an email address can wait for an earlier time."))
+    entry, _created = WaitlistEntry.objects.get_or_create(appointment=appointment)
+    return entry
+
+
+def leave_waitlist(*, appointment):
+    from appointments.models import WaitlistEntry
+
+    WaitlistEntry.objects.filter(appointment=appointment).delete()
+
+
+def _offer_safely(freed):
+    """Offering a freed time is a courtesy: a failure there must never undo or break the cancellation."""
+    import logging
+
+    try:
+        with transaction.atomic():
+            offer_freed_time(freed=freed)
+    except Exception:  # noqa: BLE001
+        logging.getLogger("appointments").exception("Could not offer the time freed by appointment %s", freed.pk)
+
+
+def offer_freed_time(*, freed):
+    """Offer the time a cancellation freed to the first person waiting for an earlier one (by email link).
+
+    Nothing is reserved: the first person to confirm through the link gets the time.
+    """
+    from appointments.models import WaitlistEntry
+
+    entry = (
+        WaitlistEntry.objects.select_related("appointment__motif__service", "appointment__site")
+        .filter(
+            appointment__status=AppointmentStatus.BOOKED,
+            appointment__motif=freed.motif,
+            appointment__site=freed.site,
+            appointment__starts_at__gt=freed.starts_at + timedelta(hours=24),
+            offers__lt=MAX_WAITLIST_OFFERS,
+        )
+        .order_by("created_at")
+        .first()
+    )
+    if entry is None or freed.starts_at <= timezone.now() + timedelta(minutes=freed.motif.min_delay_minutes):
+        return None
+    WaitlistEntry.objects.filter(pk=entry.pk).update(offers=entry.offers + 1, last_offered_at=timezone.now())
+    appointment = entry.appointment
+    queue_email(
+        to=appointment.email,
+        template="appointments/email/earlier_time",
+        context={"appointment": appointment, "freed": freed, "token": manage_token(appointment)},
+        user=appointment.user,
+    )
+    return entry

@@ -13,6 +13,7 @@ urlpatterns = [
     path("rendez-vous/invitation/<str:token>/", views.invitation, name="invitation"),
     path("rendez-vous/gerer/<str:token>/annuler/", views.cancel, name="cancel"),
     path("rendez-vous/gerer/<str:token>/deplacer/", views.move, name="move"),
+    path("rendez-vous/gerer/<str:token>/liste-d-attente/", views.waitlist, name="waitlist"),
     path("agent/rendez-vous/", agent_views.day, name="agent_day"),
     path("agent/rendez-vous/<int:pk>/statut/", agent_views.set_status, name="agent_status"),
     path("agent/rendez-vous/reserver/", agent_views.book, name="agent_book"),

@@ -181,7 +181,12 @@ def manage(request, token):
     return render(
         request,
         "appointments/manage.html",
-        {"appointment": appointment, "token": token, "can_cancel": services.can_cancel(appointment)},
+        {
+            "appointment": appointment,
+            "token": token,
+            "can_cancel": services.can_cancel(appointment),
+            "waiting": hasattr(appointment, "waitlist_entry"),
+        },  # fmt: skip
     )
 
 
@@ -217,3 +222,21 @@ def move(request, token):
         return redirect("appointments:manage", token=services.manage_token(new))
     return render(request, "appointments/move.html", {"appointment": appointment, "starts_at": starts_at, "site": site,
                                                       "token": token})  # fmt: skip
+
+
+@require_POST
+def waitlist(request, token):
+    appointment = services.appointment_from_token(token)
+    if appointment is None:
+        raise Http404
+    if request.POST.get("leave"):
+        services.leave_waitlist(appointment=appointment)
+        messages.success(request, _("You will no longer be told about earlier times."))
+    else:
+        try:
+            services.join_waitlist(appointment=appointment)
+        except services.SlotUnavailable as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("We will email you if an earlier time frees up at this place."))
+    return redirect("appointments:manage", token=token)
