@@ -229,3 +229,23 @@ INVITATION_STEPS = [
     ("no_show", gettext_lazy("Did not come")),
     ("excused", gettext_lazy("Cancelled")),
 ]
+
+
+@agent_required
+def convocation(request, pk):
+    """Return the convocation letter (PDF) of an appointment, as proof of the invitation to come."""
+    from django.http import HttpResponse
+
+    from portal.pdf import render_pdf
+    from portal.services import log_event
+
+    appointment = get_object_or_404(
+        Appointment.objects.for_agent(request.user).select_related("motif__service", "site", "agent", "user"), pk=pk
+    )
+    language = appointment.user.language if appointment.user else "fr"
+    pdf = render_pdf("appointments/pdf/convocation.html", {"appointment": appointment, "today": timezone.localdate()},
+                     language=language)  # fmt: skip
+    log_event(actor=request.user, action="appointment.convocation", obj=appointment, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="convocation-{appointment.pk}.pdf"'
+    return response

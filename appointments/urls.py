@@ -16,6 +16,7 @@ urlpatterns = [
     path("rendez-vous/gerer/<str:token>/liste-d-attente/", views.waitlist, name="waitlist"),
     path("agent/rendez-vous/", agent_views.day, name="agent_day"),
     path("agent/rendez-vous/<int:pk>/statut/", agent_views.set_status, name="agent_status"),
+    path("agent/rendez-vous/<int:pk>/convocation/", agent_views.convocation, name="agent_convocation"),
     path("agent/rendez-vous/reserver/", agent_views.book, name="agent_book"),
     path("agent/rendez-vous/invitations/", agent_views.invitation_list, name="agent_invitations"),
     path("agent/rendez-vous/reserver/confirmer/", agent_views.book_confirm, name="agent_book_confirm"),

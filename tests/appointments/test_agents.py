@@ -85,3 +85,19 @@ def test_a_secretary_books_an_agents_only_motif_for_a_caller(client, motif, nurs
     assert response.status_code == 302
     appointment = Appointment.objects.get()
     assert (appointment.booked_via, appointment.booked_by, appointment.agent) == (BookedVia.AGENT, secretary, nurse)
+
+
+def test_the_convocation_letter_is_a_pdf_naming_the_time_and_place(client, motif, nurse, cdas, secretary):
+    import io
+
+    from pypdf import PdfReader
+
+    appointment = make(motif, nurse, cdas, hours=72)
+    client.force_login(secretary)
+    response = client.get(reverse("appointments:agent_convocation", args=[appointment.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages).split())
+    assert "Convocation" in text and "Lina Moreau" in text and "CDAS de Vitré" in text
+    assert timezone.localtime(appointment.starts_at).strftime("%H:%M") in text
+    client.force_login(UserFactory())
+    assert client.get(reverse("appointments:agent_convocation", args=[appointment.pk])).status_code == 403
