@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -20,10 +19,11 @@ from appointments.models import Appointment, Motif
 from appointments.slots import free_slots
 from portal.decorators import agent_required
 from portal.models import Service, Site, User
+from portal.params import aware_datetime_param, date_param, int_param
 
 
 def _day(request):
-    return parse_date(request.GET.get("jour") or "") or timezone.localdate()
+    return date_param(request.GET.get("jour")) or timezone.localdate()
 
 
 @agent_required
@@ -95,11 +95,11 @@ def book(request):
 
 @agent_required
 def book_confirm(request):
-    motif = get_object_or_404(_agent_motifs(request.user), pk=request.GET.get("motif") or 0)
-    site = get_object_or_404(Site.objects.all(), pk=request.GET.get("site") or 0)
-    agent = get_object_or_404(User.objects.agents(), pk=request.GET.get("agent") or 0)
-    starts_at = parse_datetime(request.GET.get("debut") or "")
-    if starts_at is None or timezone.is_naive(starts_at):
+    motif = get_object_or_404(_agent_motifs(request.user), pk=int_param(request.GET.get("motif")) or 0)
+    site = get_object_or_404(Site.objects.all(), pk=int_param(request.GET.get("site")) or 0)
+    agent = get_object_or_404(User.objects.agents(), pk=int_param(request.GET.get("agent")) or 0)
+    starts_at = aware_datetime_param(request.GET.get("debut"))
+    if starts_at is None:
         return redirect("appointments:agent_book")
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -1,7 +1,7 @@
 """The public booking journey: motif, place, week of free times, booking, and the signed link to manage it."""
 
 from collections import OrderedDict
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,7 +9,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +18,7 @@ from appointments.forms import PersonForm
 from appointments.models import Motif
 from appointments.slots import free_slots, next_available
 from portal.models import Site
+from portal.params import aware_datetime_param, date_param, int_param
 from teleprocedures.fields import find_commune
 
 
@@ -83,7 +83,7 @@ def search(request, motif_pk):
     if site is None and commune and not commune_error:
         site = sites[0] if sites else None
     today = timezone.localdate()
-    week = _monday(parse_date(request.GET.get("semaine") or "") or today)
+    week = _monday(date_param(request.GET.get("semaine")) or today)
     week = max(week, _monday(today))
     days = OrderedDict()
     next_slot = None
@@ -120,17 +120,18 @@ def search(request, motif_pk):
     )
 
 
-def _requested_slot(request, motif):
-    starts_at = parse_datetime(request.GET.get("debut") or request.POST.get("debut") or "")
-    site = Site.objects.filter(pk=request.GET.get("site") or request.POST.get("site") or 0).first()
-    if starts_at is None or site is None or not isinstance(starts_at, datetime) or timezone.is_naive(starts_at):
+def _requested_slot(request):
+    starts_at = aware_datetime_param(request.GET.get("debut") or request.POST.get("debut"))
+    site_pk = int_param(request.GET.get("site") or request.POST.get("site"))
+    site = Site.objects.filter(pk=site_pk).first() if site_pk else None
+    if starts_at is None or site is None:
         raise Http404
     return starts_at, site
 
 
 def book(request, motif_pk):
     motif, invitation = _bookable_motif(request, motif_pk)
-    starts_at, site = _requested_slot(request, motif)
+    starts_at, site = _requested_slot(request)
     initial = {}
     if invitation:
         initial = {"first_name": invitation.first_name, "last_name": invitation.last_name, "email": invitation.email,
@@ -209,7 +210,7 @@ def move(request, token):
     appointment = services.appointment_from_token(token)
     if appointment is None:
         raise Http404
-    starts_at, site = _requested_slot(request, appointment.motif)
+    starts_at, site = _requested_slot(request)
     if request.method == "POST":
         try:
             new = services.move_appointment(appointment=appointment, starts_at=starts_at, site=site, request=request)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.decorators import agent_required
+from portal.params import int_param
 from teleprocedures import services
 from teleprocedures.definitions import page_by_id, translate, visible_pages
 from teleprocedures.enums import AttachmentKind, Audience, DossierState, Theme
@@ -107,7 +108,11 @@ def draft_page(request, pk, page_id):
     if page is None or page not in pages:
         raise Http404
     index = pages.index(page)
-    rows = {key[5:]: int(value) for key, value in request.POST.items() if key.startswith("rows-") and value.isdigit()}
+    rows = {
+        key[5:]: int_param(value)
+        for key, value in request.POST.items()
+        if key.startswith("rows-") and int_param(value)
+    }
     action = request.POST.get("action", "next")
     form = PageForm(request.POST or None, request.FILES or None, page=page, dossier=draft, rows=rows)
     if request.method == "POST":
@@ -115,7 +120,9 @@ def draft_page(request, pk, page_id):
         if form.uploads():
             services.store_page_uploads(dossier=draft, uploads=form.uploads(), actor=request.user)
         if action.startswith("remove_file:"):
-            services.remove_answer_file(dossier=draft, attachment_id=action.split(":")[1], actor=request.user)
+            attachment_id = int_param(action.split(":")[1])
+            if attachment_id:
+                services.remove_answer_file(dossier=draft, attachment_id=attachment_id, actor=request.user)
             action = "stay"
         if action.startswith(("add:", "remove:", "stay")):
             form = _rebuilt_form(request, draft, page, rows, action)
@@ -153,7 +160,7 @@ def _rebuilt_form(request, draft, page, rows, action):
     if action.startswith("add:"):
         group_id = action.split(":")[1]
         rows[group_id] = rows.get(group_id, 1) + 1
-    elif action.startswith("remove:"):
+    elif action.startswith("remove:") and action.count(":") == 2 and int_param(action.split(":")[2]) is not None:
         _verb, group_id, index = action.split(":")
         count = rows.get(group_id, 1)
         values = shift_rows(values, group_id, int(index), count)

@@ -101,3 +101,10 @@ def test_the_convocation_letter_is_a_pdf_naming_the_time_and_place(client, motif
     assert timezone.localtime(appointment.starts_at).strftime("%H:%M") in text
     client.force_login(UserFactory())
     assert client.get(reverse("appointments:agent_convocation", args=[appointment.pk])).status_code == 403
+
+
+def test_malformed_agent_parameters_never_give_a_500(client, motif, secretary):
+    client.force_login(secretary)
+    assert client.get(reverse("appointments:agent_day"), {"jour": "2026-02-31", "site": "x"}).status_code == 200
+    url = reverse("appointments:agent_book_confirm")
+    assert client.get(url, {"motif": "abc", "site": "1", "agent": "1", "debut": "x"}).status_code == 404

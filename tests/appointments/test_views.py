@@ -108,3 +108,27 @@ def test_agents_only_motifs_are_not_public(client, motif, open_cdas):
     motif.save()
     assert client.get(reverse("appointments:search", args=[motif.pk])).status_code == 404
     assert str(motif) not in client.get(reverse("appointments:start")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?site=1&semaine=2026-02-31",  # an impossible date
+        "?site=abc&semaine=pas-une-date",
+    ],
+)
+def test_malformed_search_parameters_never_give_a_500(client, motif, open_cdas, query):
+    assert client.get(reverse("appointments:search", args=[motif.pk]) + query).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?site=abc&debut=2026-03-02T09:00:00%2B01:00",
+        "?site=1&debut=2026-13-45T09:00:00%2B01:00",
+        "?site=1&debut=2026-03-02T09:00:00",  # no time zone
+        "?site=99999999999999999999999&debut=2026-03-02T09:00:00%2B01:00",
+    ],
+)
+def test_malformed_booking_parameters_get_404(client, motif, open_cdas, query):
+    assert client.get(reverse("appointments:book", args=[motif.pk]) + query).status_code == 404

@@ -230,3 +230,15 @@ def test_a_citizen_cannot_start_a_professional_procedure(client, procedures, cit
     response = client.post(reverse("teleprocedures:start", args=["subvention-agricole"]), follow=True)
     assert not Dossier.objects.exists()
     assert "professionnels" in response.content.decode()
+
+
+@pytest.mark.parametrize("action", ["remove_file:abc", "remove:quotes:x", "remove:quotes", "add:"])
+def test_forged_page_actions_never_give_a_500(client, procedures, action):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(professional=True))
+    client.post(reverse("teleprocedures:start", args=["subvention-agricole"]))
+    draft = Dossier.objects.get(state=DossierState.DRAFT)
+    url = reverse("teleprocedures:draft_page", args=[draft.pk, "quotes"])
+    response = client.post(url, {"rows-quotes": "abc", "action": action})
+    assert response.status_code == 200
