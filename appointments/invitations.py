@@ -22,14 +22,6 @@ from teleprocedures.fields import find_commune
 CSV_COLUMNS = ["reference", "last_name", "first_name", "email", "phone", "address_line", "commune"]
 
 
-def valid_days():
-    return getattr(settings, "INVITATION_VALID_DAYS", 10)
-
-
-def reminder_after_days():
-    return getattr(settings, "INVITATION_REMINDER_DAYS", 3)
-
-
 def clean_person(row):
     """Return the cleaned fields of one person, or raise ValidationError with the reasons."""
     errors = []
@@ -66,7 +58,7 @@ def invite(*, motif, person, actor, request=None):
     invitation = Invitation.objects.create(
         motif=motif,
         token=secrets.token_urlsafe(24),
-        expires_at=timezone.now() + timedelta(days=valid_days()),
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
         created_by=actor,
         **person,
     )
@@ -98,7 +90,7 @@ def import_csv(*, motif, content, actor, request=None):
 
 
 def _send(invitation, event):
-    context = {"invitation": invitation, "valid_days": valid_days()}
+    context = {"invitation": invitation}
     if invitation.email:
         queue_email(to=invitation.email, template=f"appointments/email/{event}", context=context)
     if invitation.phone:
@@ -111,7 +103,7 @@ def send_reminders(*, now=None):
     due = Invitation.objects.filter(
         appointment__isnull=True,
         reminded_at__isnull=True,
-        created_at__lte=now - timedelta(days=reminder_after_days()),
+        created_at__lte=now - timedelta(days=settings.INVITATION_REMINDER_DAYS),
         expires_at__gt=now + timedelta(days=1),
     ).select_related("motif")
     count = 0

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from portal.calendar import add_months, add_working_days
@@ -28,7 +29,7 @@ from teleprocedures.models import (
     ProcedureVersion,
     StatusChange,
 )
-from teleprocedures.workflow import DECISION_TRANSITIONS, OPEN_STATES, TransitionNotAllowed, target_state
+from teleprocedures.workflow import DECISION_TRANSITIONS, TransitionNotAllowed, target_state
 
 
 logger = logging.getLogger("teleprocedures")
@@ -372,23 +373,18 @@ def silence_sentence(dossier):
 
 
 def acknowledgement_pdf(dossier):
-    from django.utils.formats import date_format
-
+    """Render the acknowledgement of receipt in the applicant's language (dates and CRPA sentence included)."""
     language = dossier.applicant.language
-    context = {
-        "dossier": dossier,
-        "procedure_title": definitions.translate(dossier.procedure.title, language),
-        "service": dossier.procedure.service,
-        "silence": silence_sentence(dossier),
-        "due_on": dossier.due_on,
-        "due_on_text": date_format(dossier.due_on, "DATE_FORMAT"),
-        "summary": summary(dossier),
-    }
-    from django.utils import translation
-
     with translation.override(language):
-        context["silence"] = str(silence_sentence(dossier)) % {"date": date_format(dossier.due_on, "DATE_FORMAT")}
-        context["summary"] = summary(dossier)
+        due_on_text = date_format(dossier.due_on, "DATE_FORMAT")
+        context = {
+            "dossier": dossier,
+            "procedure_title": definitions.translate(dossier.procedure.title, language),
+            "service": dossier.procedure.service,
+            "silence": silence_sentence(dossier) % {"date": due_on_text},
+            "due_on_text": due_on_text,
+            "summary": summary(dossier),
+        }
     return render_pdf("teleprocedures/pdf/acknowledgement.html", context, language=language)
 
 
@@ -494,8 +490,6 @@ def decide(*, dossier, transition, reasons, actor, data=None, expected_revision=
 
 
 def decision_pdf(dossier, decision):
-    from django.utils import translation
-
     language = dossier.applicant.language
     template = dossier.definition.get("decision", {}).get("template", "letter")
     decision_fields = dossier.definition.get("decision", {}).get("fields", [])
@@ -512,7 +506,6 @@ def decision_pdf(dossier, decision):
             "template": template,
             "procedure_title": definitions.translate(dossier.procedure.title, language),
             "service": dossier.procedure.service,
-            "summary": summary(dossier),
         }
     return render_pdf("teleprocedures/pdf/decision.html", context, language=language)
 
@@ -626,10 +619,6 @@ def expire_drafts(*, now=None):
                 Dossier.objects.filter(pk=draft.pk).update(expiry_warned_at=now)
             warned += 1
     return {"warned": warned, "deleted": deleted}
-
-
-def open_dossier_ids_for(user):
-    return Dossier.objects.for_applicant(user).filter(state__in=OPEN_STATES).values_list("pk", flat=True)
 
 
 def personal_data(user):

@@ -194,3 +194,29 @@ def test_late_filing_is_flagged_after_the_campaign_date(procedures):
     assert procedure.late_after == "06-30"
     assert not procedure.is_late(date(2026, 6, 30))
     assert procedure.is_late(date(2026, 7, 1))
+
+
+def test_the_acknowledgement_is_written_in_the_applicants_language(procedures):
+    import io
+
+    from pypdf import PdfReader
+
+    from tests.factories import UserFactory
+    from tests.teleprocedures.fixtures import TRANSPORT_DATA
+
+    english = UserFactory(language="en")
+    draft, _ = services.start_draft(procedure=procedures["transport-scolaire-adapte"], applicant=english)
+    draft.data = {**TRANSPORT_DATA, "timetable": [1], "notification_file": [2]}
+    draft.save()
+    dossier = services.submit_dossier(dossier=draft, actor=english)  # the request itself is in French
+    with dossier.attachments.get(kind="acknowledgement").file.open("rb") as handle:
+        text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(handle.read())).pages).split())
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    with translation.override("en"):
+        due = date_format(dossier.due_on, "DATE_FORMAT")  # e.g. "Jan. 23, 2027"
+    assert "Acknowledgement of receipt" in text
+    assert f"Without an answer from the administration by {due}, your request will be considered rejected" in text
+    assert text.count(due) >= 2  # also in the "decision expected by" line, not in French
+    assert "Accusé" not in text
