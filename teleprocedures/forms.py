@@ -157,17 +157,17 @@ def initial_from_post(form, post):
     return values
 
 
-def shift_rows(values, group_id, removed_index, count):
-    """Move the values of the lines after `removed_index` up by one."""
-    shifted = dict(values)
+def shift_rows(values, group_id, removed_index):
+    """Drop line `removed_index` of a group and move the lines after it up by one."""
     prefix = f"{group_id}-"
-    for index in range(removed_index, count):
-        for name in list(values):
-            if name.startswith(f"{prefix}{index + 1}-"):
-                shifted[name.replace(f"{prefix}{index + 1}-", f"{prefix}{index}-", 1)] = values[name]
-        for name in list(shifted):
-            if name.startswith(f"{prefix}{count - 1}-") and index == count - 1:
-                shifted.pop(name)
+    shifted = {}
+    for name, value in values.items():
+        index, _separator, field = name[len(prefix) :].partition("-")
+        if not name.startswith(prefix) or not index.isdigit():
+            shifted[name] = value
+        elif int(index) != removed_index:
+            new_index = int(index) - 1 if int(index) > removed_index else int(index)
+            shifted[f"{prefix}{new_index}-{field}"] = value
     return shifted
 
 

@@ -163,7 +163,7 @@ def _rebuilt_form(request, draft, page, rows, action):
     elif action.startswith("remove:") and action.count(":") == 2 and int_param(action.split(":")[2]) is not None:
         _verb, group_id, index = action.split(":")
         count = rows.get(group_id, 1)
-        values = shift_rows(values, group_id, int(index), count)
+        values = shift_rows(values, group_id, int(index))
         rows[group_id] = max(1, count - 1)
     draft.refresh_from_db()
     return PageForm(page=page, dossier=draft, rows=rows, initial=values)

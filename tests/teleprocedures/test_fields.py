@@ -150,3 +150,15 @@ def test_total_sums_a_group():
     spec = {"id": "t", "type": "total", "label": "Total", "sum_of": "quotes.amount"}
     data = {"quotes": [{"amount": "12500.50"}, {"amount": "8000.00"}, {"amount": None}]}
     assert fields.display(spec, None, data=data) == "20\xa0500,50 €"
+
+
+def test_removing_a_line_moves_the_next_ones_up_and_keeps_other_fields():
+    from teleprocedures.forms import shift_rows
+
+    values = {"quotes-0-supplier": "A", "quotes-0-amount": "1", "quotes-1-supplier": "B", "quotes-1-amount": "2",
+              "quotes-2-supplier": "C", "quotes-2-amount": "3", "quote_files": "", "quotes_total": "x"}  # fmt: skip
+    assert shift_rows(values, "quotes", 1) == {
+        "quotes-0-supplier": "A", "quotes-0-amount": "1", "quotes-1-supplier": "C", "quotes-1-amount": "3",
+        "quote_files": "", "quotes_total": "x",
+    }  # fmt: skip
+    assert shift_rows(values, "quotes", 2) == {k: v for k, v in values.items() if not k.startswith("quotes-2-")}
