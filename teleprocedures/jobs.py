@@ -28,7 +28,7 @@ def daily_digest():
     """Once a day, send each instructor the list of their overdue and due-soon dossiers."""
     now = timezone.now()
     today = timezone.localdate(now)
-    if now.hour < 7:
+    if timezone.localtime(now).hour < 7:  # local time: the digest is for the working day in France
         return {"sent": 0}
     open_states = [DossierState.SUBMITTED, DossierState.IN_REVIEW]
     soon = today + timezone.timedelta(days=7)
