@@ -5,6 +5,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from appointments import services
 from appointments.enums import AppointmentStatus, BookedVia
 from appointments.forms import PersonForm
-from appointments.models import Appointment, Motif
+from appointments.models import ACTIVE_STATUSES, Appointment, CollectiveSession, Motif
 from appointments.slots import free_slots
 from portal.decorators import agent_required
 from portal.models import Service, Site, User
@@ -31,20 +32,58 @@ def day(request):
     sites = list(Site.objects.for_agent(request.user))
     site = next((s for s in sites if str(s.pk) == request.GET.get("site")), sites[0] if sites else None)
     day = _day(request)
-    appointments = (
-        Appointment.objects.for_agent(request.user)
-        .filter(site=site, starts_at__date=day)
-        .exclude(status__in=[AppointmentStatus.CANCELLED, AppointmentStatus.EXCUSED])
-        .select_related("motif", "agent")
-        if site
-        else []
-    )
+    appointments = _site_appointments(request.user, site, day, day).filter(session__isnull=True) if site else []
     return render(
         request,
         "appointments/agent/day.html",
         {"sites": sites, "site": site, "day": day, "appointments": appointments,
+         "sessions": _site_sessions(request.user, site, day, day) if site else [],
          "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1)},
     )  # fmt: skip
+
+
+def _site_appointments(user, site, first_day, last_day):
+    return (
+        Appointment.objects.for_agent(user)
+        .filter(site=site, starts_at__date__gte=first_day, starts_at__date__lte=last_day)
+        .exclude(status__in=[AppointmentStatus.CANCELLED, AppointmentStatus.EXCUSED])
+        .select_related("motif", "agent")
+    )
+
+
+def _site_sessions(user, site, first_day, last_day):
+    return (
+        CollectiveSession.objects.for_agent(user)
+        .open()
+        .filter(site=site, starts_at__date__gte=first_day, starts_at__date__lte=last_day)
+        .annotate(taken=Count("participants", filter=Q(participants__status__in=ACTIVE_STATUSES)))
+        .select_related("motif", "agent")
+    )
+
+
+@agent_required
+def week(request):
+    """The week at a site, day by day, for every agent or one of them."""
+    sites = list(Site.objects.for_agent(request.user))
+    site = next((s for s in sites if str(s.pk) == request.GET.get("site")), sites[0] if sites else None)
+    monday = _day(request)
+    monday -= timedelta(days=monday.weekday())
+    sunday = monday + timedelta(days=6)
+    agents = list(User.objects.filter(opening_schedules__site=site).distinct().order_by("last_name")) if site else []
+    chosen = next((a for a in agents if str(a.pk) == request.GET.get("agent")), None)
+    days = {monday + timedelta(days=offset): [] for offset in range(7)}
+    if site:
+        appointments = _site_appointments(request.user, site, monday, sunday).filter(session__isnull=True)
+        sessions = _site_sessions(request.user, site, monday, sunday)
+        if chosen:
+            appointments, sessions = appointments.filter(agent=chosen), sessions.filter(agent=chosen)
+        for item in sorted([*appointments, *sessions], key=lambda item: item.starts_at):
+            days[timezone.localdate(item.starts_at)].append(item)
+    return render(request, "appointments/agent/week.html", {
+        "sites": sites, "site": site, "agents": agents, "chosen": chosen, "monday": monday, "sunday": sunday,
+        "days": [(day, items) for day, items in days.items() if items or day.weekday() < 5],
+        "previous_week": monday - timedelta(days=7), "next_week": monday + timedelta(days=7),
+    })  # fmt: skip
 
 
 @agent_required
@@ -56,6 +95,8 @@ def set_status(request, pk):
                             request=request)  # fmt: skip
     except services.SlotUnavailable as error:
         messages.error(request, str(error))
+    if appointment.session_id:
+        return redirect("appointments:agent_session", pk=appointment.session_id)
     day = timezone.localdate(appointment.starts_at)
     return redirect(f"{reverse('appointments:agent_day')}?site={appointment.site_id}&jour={day.isoformat()}")
 
@@ -101,10 +142,10 @@ def book_confirm(request):
     starts_at = aware_datetime_param(request.GET.get("debut"))
     if starts_at is None:
         return redirect("appointments:agent_book")
-    form = PersonForm(request.POST or None)
+    query, matches, initial = _person_search(request)
+    form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        person = dict(form.cleaned_data)
-        person["user"] = User.objects.filter(email__iexact=person["email"]).first() if person["email"] else None
+        person = _agent_person(form)
         try:
             appointment = services.book_appointment(
                 motif=motif, site=site, starts_at=starts_at, person=person, agent=agent, booked_by=request.user,
@@ -119,7 +160,30 @@ def book_confirm(request):
         day = timezone.localdate(appointment.starts_at)
         return redirect(f"{reverse('appointments:agent_day')}?site={site.pk}&jour={day.isoformat()}")
     return render(request, "appointments/agent/book_confirm.html",
-                  {"form": form, "motif": motif, "site": site, "agent": agent, "starts_at": starts_at})  # fmt: skip
+                  {"form": form, "motif": motif, "site": site, "agent": agent, "starts_at": starts_at,
+                   "query": query, "matches": matches,
+                   "keep": _kept(request, "motif", "site", "agent", "debut")})  # fmt: skip
+
+
+def _kept(request, *names):
+    return [(name, request.GET.get(name, "")) for name in names]
+
+
+def _agent_person(form):
+    """The person an agent books for; linked to the account with that email, if there is one."""
+    person = dict(form.cleaned_data)
+    person["user"] = User.objects.filter(email__iexact=person["email"]).first() if person["email"] else None
+    return person
+
+
+def _person_search(request):
+    """Return (query, matches, initial values): people found by name, phone or email, and the one chosen."""
+    query = request.GET.get("q", "").strip()[:100]
+    matches = services.find_people(agent=request.user, query=query) if query else []
+    # The chosen person must be among the matches of the same search: a key alone opens nobody's details.
+    chosen = request.GET.get("personne", "")
+    initial = next((match for match in matches if match["key"] == chosen), {})
+    return query, matches, initial
 
 
 class InviteForm(forms.Form):
@@ -249,3 +313,107 @@ def convocation(request, pk):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="convocation-{appointment.pk}.pdf"'
     return response
+
+
+class SessionForm(forms.Form):
+    motif = forms.ChoiceField(label=gettext_lazy("Kind of session"))
+    site = forms.ChoiceField(label=gettext_lazy("Place"))
+    agent = forms.ChoiceField(label=gettext_lazy("Led by"))
+    day = forms.DateField(label=gettext_lazy("Day"), widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"))
+    start = forms.TimeField(label=gettext_lazy("Start time"), widget=forms.TimeInput({"type": "time"}, format="%H:%M"))
+    seats = forms.IntegerField(
+        label=gettext_lazy("Seats"), min_value=1, max_value=500, required=False,
+        help_text=gettext_lazy("Leave empty for the number set on the kind of session."),
+    )  # fmt: skip
+
+    def __init__(self, *args, motifs, sites, agents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["motif"].choices = [(m.pk, f"{m} ({m.service.name})") for m in motifs]
+        self.fields["site"].choices = [(s.pk, s.name) for s in sites]
+        self.fields["agent"].choices = [(a.pk, a.get_full_name() or a.email) for a in agents]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("day") and cleaned.get("start"):
+            from datetime import datetime
+
+            starts_at = timezone.make_aware(datetime.combine(cleaned["day"], cleaned["start"]))
+            if starts_at <= timezone.now():
+                self.add_error("day", _("Choose a day and time to come."))
+            cleaned["starts_at"] = starts_at
+        return cleaned
+
+
+@agent_required
+def sessions(request):
+    """Upcoming collective sessions of the agent's services and sites, and a form to open one."""
+    motifs = list(_agent_motifs(request.user).filter(is_collective=True))
+    sites = list(Site.objects.for_agent(request.user))
+    agents = list(User.objects.agents().filter(memberships__service__in=Service.objects.for_agent(request.user))
+                  .distinct().order_by("last_name"))  # fmt: skip
+    form = SessionForm(request.POST or None, motifs=motifs, sites=sites, agents=agents)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.create_session(
+                motif=next(m for m in motifs if str(m.pk) == data["motif"]),
+                site=next(s for s in sites if str(s.pk) == data["site"]),
+                agent=next(a for a in agents if str(a.pk) == data["agent"]),
+                starts_at=data["starts_at"], seats=data["seats"], actor=request.user, request=request,
+            )  # fmt: skip
+        except services.SlotUnavailable as error:
+            form.add_error("start", str(error))
+        else:
+            messages.success(request, _("The session is open to booking."))
+            return redirect("appointments:agent_session", pk=session.pk)
+    upcoming = (
+        CollectiveSession.objects.for_agent(request.user).open().filter(starts_at__gte=timezone.now())
+        .annotate(taken=Count("participants", filter=Q(participants__status__in=ACTIVE_STATUSES)))
+        .select_related("motif", "site", "agent")[:100]
+    )  # fmt: skip
+    return render(request, "appointments/agent/sessions.html", {"form": form, "sessions": upcoming,
+                                                                 "has_motifs": bool(motifs)})  # fmt: skip
+
+
+class CancelSessionForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason, told to the participants"), max_length=500, widget=forms.Textarea({"rows": 2})
+    )
+
+
+@agent_required
+def session_detail(request, pk):
+    """A session's participant list: check-in, booking a seat for a caller, cancelling the session."""
+    sessions = CollectiveSession.objects.for_agent(request.user).select_related("motif__service", "site", "agent")
+    session = get_object_or_404(sessions, pk=pk)
+    query, matches, initial = _person_search(request)
+    form = PersonForm(initial=initial, prefix="seat")
+    cancel_form = CancelSessionForm(prefix="cancel")
+    if request.method == "POST" and "cancel-reason" in request.POST:
+        cancel_form = CancelSessionForm(request.POST, prefix="cancel")
+        if cancel_form.is_valid():
+            try:
+                services.cancel_session(session=session, reason=cancel_form.cleaned_data["reason"],
+                                        actor=request.user, request=request)  # fmt: skip
+            except services.SlotUnavailable as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("The session is cancelled; the participants are told."))
+            return redirect("appointments:agent_session", pk=session.pk)
+    elif request.method == "POST":
+        form = PersonForm(request.POST, prefix="seat")
+        if form.is_valid():
+            try:
+                services.book_seat(session=session, person=_agent_person(form), booked_by=request.user,
+                                   booked_via=BookedVia.AGENT, request=request)  # fmt: skip
+            except services.SlotUnavailable as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The seat is booked; the person receives the confirmation."))
+                return redirect("appointments:agent_session", pk=session.pk)
+    participants = session.participants.order_by("last_name", "first_name")
+    taken = sum(1 for p in participants if p.status in ACTIVE_STATUSES)
+    return render(request, "appointments/agent/session.html", {
+        "session": session, "participants": participants, "taken": taken, "form": form, "cancel_form": cancel_form,
+        "query": query, "matches": matches, "is_past": session.starts_at < timezone.now(),
+    })  # fmt: skip

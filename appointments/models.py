@@ -41,6 +41,15 @@ class Motif(models.Model):
     cancel_delay_minutes = models.PositiveIntegerField(_("cancellable until (minutes before)"), default=240)
     instructions = models.JSONField(_("instructions to the person"), default=dict, blank=True)
     color = models.CharField(_("colour"), max_length=7, default="#1d4e89")
+    follow_up_only = models.BooleanField(
+        _("follow-up only"), default=False, help_text=_("Only people already seen by the service may book it online.")
+    )
+    is_collective = models.BooleanField(
+        _("collective sessions"),
+        default=False,
+        help_text=_("People book a seat in a session (workshop, information meeting), not a time of their own."),
+    )
+    seats = models.PositiveSmallIntegerField(_("seats per session"), default=10)
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = MotifQuerySet.as_manager()
@@ -52,6 +61,11 @@ class Motif(models.Model):
 
     def __str__(self):
         return translate(self.name)
+
+    @property
+    def instructions_text(self):
+        """The instructions to the person, in the current language (French when missing)."""
+        return translate(self.instructions) if self.instructions else ""
 
 
 class OpeningSchedule(models.Model):
@@ -102,6 +116,49 @@ class Absence(models.Model):
         return f"{self.agent}: {self.starts_at:%Y-%m-%d %H:%M} → {self.ends_at:%Y-%m-%d %H:%M}"
 
 
+class CollectiveSessionQuerySet(models.QuerySet):
+    def for_agent(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(site__in=Site.objects.for_agent(user)) | Q(agent=user)).filter(
+            motif__service__in=Service.objects.for_agent(user)
+        )
+
+    def open(self):
+        return self.filter(cancelled_at__isnull=True)
+
+
+class CollectiveSession(models.Model):
+    """A group meeting (PMI workshop, RSA information meeting): one agent's time, a number of seats."""
+
+    motif = models.ForeignKey(
+        Motif, verbose_name=_("motif"), on_delete=models.PROTECT, related_name="sessions",
+        limit_choices_to={"is_collective": True},
+    )  # fmt: skip
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="sessions")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.PROTECT, related_name="sessions"
+    )
+    starts_at = models.DateTimeField(_("starts at"), db_index=True)
+    ends_at = models.DateTimeField(_("ends at"))
+    seats = models.PositiveSmallIntegerField(_("seats"))
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+
+    objects = CollectiveSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("collective session")
+        verbose_name_plural = _("collective sessions")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(starts_at__lt=models.F("ends_at")), name="session_starts_before_end")
+        ]
+
+    def __str__(self):
+        return f"{self.motif} — {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M} — {self.site}"
+
+
 class AppointmentQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status__in=ACTIVE_STATUSES)
@@ -138,6 +195,14 @@ class Appointment(models.Model):
     last_name = models.CharField(_("last name"), max_length=150)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    relative = models.ForeignKey(
+        "portal.Relative", verbose_name=_("for"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="appointments",
+    )  # fmt: skip
+    session = models.ForeignKey(
+        CollectiveSession, verbose_name=_("collective session"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="participants",
+    )  # fmt: skip
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

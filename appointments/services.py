@@ -4,15 +4,16 @@ from datetime import timedelta
 
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appointments import ics
 from appointments.enums import AppointmentStatus, BookedVia
-from appointments.models import ACTIVE_STATUSES, Appointment
-from appointments.slots import free_slots
+from appointments.models import ACTIVE_STATUSES, Appointment, CollectiveSession
+from appointments.slots import busy_times, free_slots
 from portal.models import User
-from portal.notifications import queue_email
+from portal.notifications import queue_email, queue_sms
 from portal.services import log_event
 
 
@@ -51,6 +52,7 @@ def _alternatives(motif, starts_at, site):
 def book_appointment(*, motif, site, starts_at, person, booked_by=None, booked_via=BookedVia.ONLINE, agent=None,
                      request=None, invitation=None):  # fmt: skip
     """Book the slot for the person with a free agent; raise SlotUnavailable with other slots if it is gone."""
+    _check_follow_up(motif, person, booked_via)
     day = timezone.localdate(starts_at)
     candidates = [
         slot
@@ -70,22 +72,31 @@ def book_appointment(*, motif, site, starts_at, person, booked_by=None, booked_v
         raise SlotUnavailable(_("This time is no longer available."), _alternatives(motif, starts_at, site))
     try:
         with transaction.atomic():
-            appointment = Appointment.objects.create(
-                motif=motif,
-                site=site,
-                agent_id=slot.agent_id,
-                starts_at=slot.starts_at,
-                ends_at=slot.ends_at,
-                user=person.get("user"),
-                first_name=person["first_name"],
-                last_name=person["last_name"],
-                email=person.get("email", ""),
-                phone=person.get("phone", ""),
-                booked_by=booked_by,
-                booked_via=booked_via,
-            )
+            appointment = _create(
+                person, motif=motif, site=site, agent_id=slot.agent_id, starts_at=slot.starts_at,
+                ends_at=slot.ends_at, booked_by=booked_by, booked_via=booked_via,
+            )  # fmt: skip
     except IntegrityError as error:
         raise SlotUnavailable(_("This time is no longer available."), _alternatives(motif, starts_at, site)) from error
+    _claim_invitation(invitation, appointment)
+    log_event(actor=booked_by, action="appointment.book", obj=appointment, request=request, via=booked_via)
+    _notify(appointment, "appointment_booked", with_ics=True)
+    return appointment
+
+
+def _create(person, **fields):
+    return Appointment.objects.create(
+        user=person.get("user"),
+        relative=person.get("relative"),
+        first_name=person["first_name"],
+        last_name=person["last_name"],
+        email=person.get("email", ""),
+        phone=person.get("phone", ""),
+        **fields,
+    )
+
+
+def _claim_invitation(invitation, appointment):
     if invitation is not None:
         # One booking per invitation: the row lock makes a second use of the same link fail cleanly.
         from appointments.models import Invitation
@@ -93,9 +104,127 @@ def book_appointment(*, motif, site, starts_at, person, booked_by=None, booked_v
         claimed = Invitation.objects.filter(pk=invitation.pk, appointment__isnull=True).update(appointment=appointment)
         if not claimed:
             raise SlotUnavailable(_("This invitation has already been used to book an appointment."))
-    log_event(actor=booked_by, action="appointment.book", obj=appointment, request=request, via=booked_via)
+
+
+def was_seen(service, person):
+    """Tell whether the service has already seen the person (for follow-up only motifs)."""
+    seen = Appointment.objects.filter(motif__service=service, status=AppointmentStatus.SEEN)
+    if person.get("relative") is not None:
+        return seen.filter(relative=person["relative"]).exists()
+    same_name = Q(first_name__iexact=person["first_name"].strip(), last_name__iexact=person["last_name"].strip())
+    contact = Q(pk__in=[])
+    if person.get("user") is not None:
+        contact |= Q(user=person["user"], relative__isnull=True)
+    if person.get("email"):
+        contact |= Q(email__iexact=person["email"])
+    if person.get("phone"):
+        contact |= Q(phone=person["phone"])
+    return seen.filter(same_name & contact).exists()
+
+
+def _check_follow_up(motif, person, booked_via):
+    """Online, a follow-up only motif is for people the service has already seen; agents may book it for anyone."""
+    if motif.follow_up_only and booked_via != BookedVia.AGENT and not was_seen(motif.service, person):
+        raise SlotUnavailable(
+            _("This appointment is for people the service already follows. Call the centre to book a first one.")
+        )
+
+
+def open_sessions(*, motif, sites=None, start=None, end=None, now=None):
+    """Return the motif's sessions still open to booking, each with `free_seats` (one query)."""
+    now = now or timezone.now()
+    sessions = (
+        CollectiveSession.objects.open()
+        .filter(motif=motif, starts_at__gte=now + timedelta(minutes=motif.min_delay_minutes),
+                starts_at__lte=now + timedelta(days=motif.max_delay_days))
+        .annotate(taken=Count("participants", filter=Q(participants__status__in=ACTIVE_STATUSES)))
+        .select_related("site", "agent")
+    )  # fmt: skip
+    if sites is not None:
+        sessions = sessions.filter(site__in=sites)
+    if start is not None:
+        sessions = sessions.filter(starts_at__date__gte=start)
+    if end is not None:
+        sessions = sessions.filter(starts_at__date__lte=end)
+    result = []
+    for session in sessions:
+        session.free_seats = max(session.seats - session.taken, 0)
+        result.append(session)
+    return result
+
+
+@transaction.atomic
+def book_seat(*, session, person, booked_by=None, booked_via=BookedVia.ONLINE, request=None, invitation=None):
+    """Book a seat in a collective session; the session's row lock keeps the seat count exact."""
+    session = CollectiveSession.objects.select_for_update().select_related("motif").get(pk=session.pk)
+    motif = session.motif
+    _check_follow_up(motif, person, booked_via)
+    others = [s for s in open_sessions(motif=motif, sites=[session.site_id]) if s.free_seats and s.pk != session.pk]
+    now = timezone.now()
+    too_late = session.starts_at < now + timedelta(minutes=motif.min_delay_minutes)
+    if session.cancelled_at or too_late or session.starts_at > now + timedelta(days=motif.max_delay_days):
+        raise SlotUnavailable(_("This session is no longer open to booking."), others)
+    participants = session.participants.filter(status__in=ACTIVE_STATUSES)
+    if participants.count() >= session.seats:
+        raise SlotUnavailable(_("This session is full."), others)
+    if _already_in(participants, person):
+        raise SlotUnavailable(_("This person already has a seat in this session."))
+    appointment = _create(
+        person, motif=motif, site=session.site, agent_id=session.agent_id, starts_at=session.starts_at,
+        ends_at=session.ends_at, session=session, booked_by=booked_by, booked_via=booked_via,
+    )  # fmt: skip
+    _claim_invitation(invitation, appointment)
+    log_event(actor=booked_by, action="appointment.book", obj=appointment, request=request, via=booked_via,
+              session=session.pk)  # fmt: skip
     _notify(appointment, "appointment_booked", with_ics=True)
     return appointment
+
+
+def _already_in(participants, person):
+    if person.get("relative") is not None:
+        return participants.filter(relative=person["relative"]).exists()
+    same = Q(first_name__iexact=person["first_name"].strip(), last_name__iexact=person["last_name"].strip())
+    contact = Q(pk__in=[])
+    if person.get("email"):
+        contact |= Q(email__iexact=person["email"])
+    if person.get("phone"):
+        contact |= Q(phone=person["phone"])
+    return participants.filter(same & contact).exists()
+
+
+@transaction.atomic
+def create_session(*, motif, site, agent, starts_at, seats=None, actor=None, request=None):
+    """Open a collective session in an agent's time; refuse it if the agent is busy then."""
+    ends_at = starts_at + timedelta(minutes=motif.duration_minutes)
+    User.objects.select_for_update().filter(pk=agent.pk).first()
+    busy = busy_times({agent.pk}, starts_at, ends_at).get(agent.pk, [])
+    if any(start < ends_at.timestamp() and end > starts_at.timestamp() for start, end in busy):
+        raise SlotUnavailable(_("The agent is not free at that time (appointment, session or absence)."))
+    try:
+        with transaction.atomic():
+            session = CollectiveSession.objects.create(
+                motif=motif, site=site, agent=agent, starts_at=starts_at, ends_at=ends_at,
+                seats=seats or motif.seats,
+            )  # fmt: skip
+    except IntegrityError as error:
+        raise SlotUnavailable(_("The agent is not free at that time (appointment, session or absence).")) from error
+    log_event(actor=actor, action="appointment.session.create", obj=session, request=request)
+    return session
+
+
+@transaction.atomic
+def cancel_session(*, session, reason, actor, request=None):
+    """Cancel a session: every participant is cancelled by the service and told why."""
+    session = CollectiveSession.objects.select_for_update().get(pk=session.pk)
+    if session.cancelled_at:
+        raise SlotUnavailable(_("This session is already cancelled."))
+    session.cancelled_at = timezone.now()
+    session.cancel_reason = reason
+    session.save(update_fields=["cancelled_at", "cancel_reason"])
+    for appointment in session.participants.filter(status=AppointmentStatus.BOOKED):
+        cancel_appointment(appointment=appointment, by_person=False, reason=reason, actor=actor, request=request)
+    log_event(actor=actor, action="appointment.session.cancel", obj=session, request=request)
+    return session
 
 
 def can_cancel(appointment, now=None):
@@ -132,19 +261,29 @@ def cancel_appointment(*, appointment, by_person, reason="", actor=None, request
 
 
 @transaction.atomic
-def move_appointment(*, appointment, starts_at, site, actor=None, request=None):
-    """Book the new time first, then free the old one: the person never ends up with no appointment."""
+def move_appointment(*, appointment, starts_at=None, site=None, session=None, actor=None, request=None):
+    """Book the new time (or session) first, then free the old one: the person never ends up with no appointment."""
     if not can_cancel(appointment):
         raise SlotUnavailable(_("This appointment can no longer be moved online: please call the centre."))
     person = {
         "user": appointment.user,
+        "relative": appointment.relative,
         "first_name": appointment.first_name,
         "last_name": appointment.last_name,
         "email": appointment.email,
         "phone": appointment.phone,
     }
-    new = book_appointment(motif=appointment.motif, site=site, starts_at=starts_at, person=person,
-                           booked_by=actor, booked_via=appointment.booked_via, request=request)  # fmt: skip
+    # Moving is not a new first appointment: the follow-up rule was checked when it was booked.
+    via = BookedVia.AGENT if appointment.motif.follow_up_only else appointment.booked_via
+    if session is not None:
+        if session.pk == appointment.session_id or session.motif_id != appointment.motif_id:
+            raise SlotUnavailable(_("Choose another session of the same kind."))
+        new = book_seat(session=session, person=person, booked_by=actor, booked_via=via, request=request)
+    else:
+        new = book_appointment(motif=appointment.motif, site=site, starts_at=starts_at, person=person,
+                               booked_by=actor, booked_via=via, request=request)  # fmt: skip
+    if via != appointment.booked_via:
+        Appointment.objects.filter(pk=new.pk).update(booked_via=appointment.booked_via)
     Appointment.objects.filter(pk=appointment.pk).update(
         status=AppointmentStatus.EXCUSED, cancelled_at=timezone.now(), cancel_reason=_("Moved by the person")
     )
@@ -154,23 +293,22 @@ def move_appointment(*, appointment, starts_at, site, actor=None, request=None):
     return new
 
 
+SMS_EVENTS = {"appointment_booked", "appointment_cancelled", "appointment_reminder"}
+
+
 def _notify(appointment, event, *, with_ics=False):
-    if not appointment.email:
-        return
-    attachments = [("rendez-vous.ics", ics.calendar(appointment).encode(), "text/calendar")] if with_ics else None
-    queue_email(
-        to=appointment.email,
-        template=f"appointments/email/{event}",
-        context={"appointment": appointment, "token": manage_token(appointment)},
-        user=appointment.user,
-        attachments=attachments,
-    )
+    """Tell the person by email (with the event attached) and, for the main events, by text message."""
+    context = {"appointment": appointment, "token": manage_token(appointment)}
+    if appointment.email:
+        attachments = [("rendez-vous.ics", ics.calendar(appointment).encode(), "text/calendar")] if with_ics else None
+        queue_email(to=appointment.email, template=f"appointments/email/{event}", context=context,
+                    user=appointment.user, attachments=attachments)  # fmt: skip
+    if appointment.phone and event in SMS_EVENTS:
+        queue_sms(to=appointment.phone, template=f"appointments/sms/{event}", context=context, user=appointment.user)
 
 
 def send_reminders(*, now=None):
     """Remind people 48 hours before their appointment, once (email and/or SMS through the outbox)."""
-    from portal.notifications import queue_sms
-
     now = now or timezone.now()
     due = Appointment.objects.filter(
         status=AppointmentStatus.BOOKED,
@@ -188,9 +326,6 @@ def send_reminders(*, now=None):
             if not claimed:
                 continue
             _notify(appointment, "appointment_reminder")
-            if appointment.phone:
-                queue_sms(to=appointment.phone, template="appointments/sms/appointment_reminder",
-                          context={"appointment": appointment}, user=appointment.user)  # fmt: skip
             count += 1
     return count
 
@@ -233,8 +368,6 @@ def personal_data(user):
 
 def overlapping_schedules(*, agent, weekdays, start_time, end_time, valid_from, valid_to, exclude_pk=None):
     """Return the agent's other schedules that share a weekday and hours within the same dates."""
-    from django.db.models import Q
-
     from appointments.models import OpeningSchedule
 
     others = OpeningSchedule.objects.filter(agent=agent, start_time__lt=end_time, end_time__gt=start_time).filter(
@@ -307,3 +440,40 @@ def offer_freed_time(*, freed):
         user=appointment.user,
     )
     return entry
+
+
+def find_people(*, agent, query, limit=10):
+    """Find people an agent may book for: those the agent's services have met (by name, email or phone), and
+    citizens' accounts (by exact email or phone only, so that no one can browse the accounts by name).
+    """
+    from django.core.exceptions import ValidationError
+
+    from portal.validators import normalize_french_phone
+
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    try:
+        phone = normalize_french_phone(query)
+    except ValidationError:
+        phone = None
+    contact = Q(email__iexact=query) | (Q(phone=phone) if phone else Q(pk__in=[]))
+    by_name = Q()
+    for word in query.split()[:4]:
+        by_name &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    people, seen = [], set()
+
+    def add(key, source, first_name, last_name, email, phone):
+        identity = (first_name.lower(), last_name.lower(), email.lower(), phone)
+        if identity not in seen and len(people) < limit:
+            seen.add(identity)
+            people.append({"key": key, "source": source, "first_name": first_name, "last_name": last_name,
+                           "email": email, "phone": phone})  # fmt: skip
+
+    for user in User.objects.filter(contact, is_active=True, memberships__isnull=True)[:limit]:
+        add(f"u{user.pk}", "account", user.first_name, user.last_name, user.email, user.phone)
+    met = Appointment.objects.for_agent(agent).filter(by_name | contact).order_by("-starts_at")
+    for appointment in met[: limit * 5]:
+        add(f"a{appointment.pk}", "appointment", appointment.first_name, appointment.last_name, appointment.email,
+            appointment.phone)  # fmt: skip
+    return people

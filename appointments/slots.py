@@ -1,8 +1,9 @@
 """Free slots, computed and never stored: schedules − holidays − absences − appointments (with buffers).
 
-Three queries whatever the number of agents and days: schedules, absences, appointments.
+Three queries whatever the number of agents and days: schedules, absences, appointments and sessions.
 """
 
+from bisect import bisect_right
 from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from appointments.models import Absence, Appointment, OpeningSchedule
+from appointments.models import Absence, Appointment, CollectiveSession, OpeningSchedule
 from portal.calendar import french_holidays
 
 
@@ -25,22 +26,32 @@ class Slot(NamedTuple):
     site_id: int
 
 
-def _subtract(intervals, busy):
-    """Remove the busy intervals from the free ones (both lists of (start, end), busy sorted by start)."""
-    result = []
-    for start, end in intervals:
-        cursor = start
-        for busy_start, busy_end in busy:
-            if busy_end <= cursor or busy_start >= end:
-                continue
-            if busy_start > cursor:
-                result.append((cursor, busy_start))
-            cursor = max(cursor, busy_end)
-            if cursor >= end:
-                break
-        if cursor < end:
-            result.append((cursor, end))
-    return result
+def _merge(intervals):
+    """Sort and merge overlapping (start, end) intervals: the result is disjoint, sorted by start and by end."""
+    merged = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1][1] = end
+        else:
+            merged.append([start, end])
+    return merged
+
+
+def _free_parts(opening_start, opening_end, busy, busy_ends):
+    """Return the parts of an opening that no busy interval covers (busy: merged; busy_ends: their ends)."""
+    parts = []
+    cursor = opening_start
+    index = bisect_right(busy_ends, opening_start)
+    while index < len(busy) and busy[index][0] < opening_end:
+        busy_start, busy_end = busy[index]
+        if busy_start > cursor:
+            parts.append((cursor, busy_start))
+        cursor = max(cursor, busy_end)
+        index += 1
+    if cursor < opening_end:
+        parts.append((cursor, opening_end))
+    return parts
 
 
 def _absence_intervals(absence, window_start, window_end):
@@ -57,15 +68,47 @@ def _absence_intervals(absence, window_start, window_end):
             return
 
 
+def busy_times(agent_ids, window_start, window_end):
+    """Return {agent id: merged busy intervals as POSIX timestamps}: absences, appointments and sessions + buffers.
+
+    Two queries: absences, then appointments and collective sessions together.
+    """
+    busy = defaultdict(list)
+    for absence in Absence.objects.filter(agent_id__in=agent_ids, starts_at__lt=window_end).filter(
+        Q(ends_at__gt=window_start) | Q(weekly_until__gte=window_start.date())
+    ):
+        for start, end in _absence_intervals(absence, window_start, window_end):
+            busy[absence.agent_id].append((start.timestamp(), end.timestamp()))
+    # An appointment that ended shortly before the window may still hold its buffer time.
+    since = window_start - timedelta(hours=4)
+    columns = ("agent_id", "starts_at", "ends_at", "motif__buffer_minutes")
+    appointments = (
+        Appointment.objects.active()
+        .filter(agent_id__in=agent_ids, starts_at__lt=window_end, ends_at__gt=since, session__isnull=True)
+        .values_list(*columns)
+    )
+    sessions = (
+        CollectiveSession.objects.open()
+        .filter(agent_id__in=agent_ids, starts_at__lt=window_end, ends_at__gt=since)
+        .values_list(*columns)
+    )
+    for agent_id, starts_at, ends_at, buffer_minutes in appointments.union(sessions, all=True):
+        busy[agent_id].append((starts_at.timestamp(), ends_at.timestamp() + buffer_minutes * 60))
+    return {agent_id: _merge(intervals) for agent_id, intervals in busy.items()}
+
+
 def free_slots(*, motif, start_date, end_date, sites=None, agents=None, now=None):
-    """Return the free slots of a motif between two dates (inclusive), sorted by time then site."""
+    """Return the free slots of a motif between two dates (inclusive), sorted by time then site.
+
+    Collective motifs have no slots of their own: people book a seat in a session (see `open_sessions`).
+    """
     zone = ZoneInfo(settings.TIME_ZONE)
     now = now or timezone.now()
     earliest = now + timedelta(minutes=motif.min_delay_minutes)
     latest = now + timedelta(days=motif.max_delay_days)
     window_start = max(datetime.combine(start_date, datetime.min.time(), zone), earliest)
     window_end = datetime.combine(end_date + timedelta(days=1), datetime.min.time(), zone)
-    if window_start >= min(window_end, latest):
+    if window_start >= min(window_end, latest) or motif.is_collective:
         return []
 
     schedules = OpeningSchedule.objects.filter(motifs=motif, valid_from__lte=window_end.date()).filter(
@@ -79,38 +122,9 @@ def free_slots(*, motif, start_date, end_date, sites=None, agents=None, now=None
     agent_ids = {schedule.agent_id for schedule in schedules}
     if not agent_ids:
         return []
-
-    # Busy intervals by agent and local day, so that each opening only looks at its own day. Times are POSIX
-    # timestamps from here on: arithmetic and comparisons on floats cost far less than on aware datetimes.
-    busy = defaultdict(list)
-
-    def add_busy(agent_id, start, end):
-        day = start.astimezone(zone).date()
-        interval = (start.timestamp(), end.timestamp())
-        last = (end - timedelta(microseconds=1)).astimezone(zone).date()
-        while day <= last:
-            busy[(agent_id, day)].append(interval)
-            day += timedelta(days=1)
-
-    for absence in Absence.objects.filter(agent_id__in=agent_ids, starts_at__lt=window_end).filter(
-        Q(ends_at__gt=window_start) | Q(weekly_until__gte=window_start.date())
-    ):
-        for start, end in _absence_intervals(absence, window_start, window_end):
-            add_busy(
-                absence.agent_id,
-                max(start, window_start - timedelta(days=1)),
-                min(end, window_end + timedelta(days=1)),
-            )
-    appointments = (
-        Appointment.objects.active()
-        # An appointment that ended shortly before the window may still hold its buffer time.
-        .filter(agent_id__in=agent_ids, starts_at__lt=window_end, ends_at__gt=window_start - timedelta(hours=4))
-        .values_list("agent_id", "starts_at", "ends_at", "motif__buffer_minutes")
-    )
-    for agent_id, starts_at, ends_at, buffer_minutes in appointments:
-        add_busy(agent_id, starts_at, ends_at + timedelta(minutes=buffer_minutes))
-    for intervals in busy.values():
-        intervals.sort()
+    # Times are POSIX timestamps from here on: arithmetic and comparisons on floats cost far less than on datetimes.
+    busy = busy_times(agent_ids, window_start, window_end)
+    busy_ends = {agent_id: [end for _start, end in intervals] for agent_id, intervals in busy.items()}
 
     duration = motif.duration_minutes * 60
     needed = duration + motif.buffer_minutes * 60
@@ -124,11 +138,15 @@ def free_slots(*, motif, start_date, end_date, sites=None, agents=None, now=None
             for schedule in schedules:
                 if not _opens_on(schedule, day):
                     continue
-                opening = (
-                    datetime.combine(day, schedule.start_time, zone).timestamp(),
-                    datetime.combine(day, schedule.end_time, zone).timestamp(),
+                opening_start = datetime.combine(day, schedule.start_time, zone).timestamp()
+                opening_end = datetime.combine(day, schedule.end_time, zone).timestamp()
+                agent_busy = busy.get(schedule.agent_id, ())
+                parts = (
+                    _free_parts(opening_start, opening_end, agent_busy, busy_ends[schedule.agent_id])
+                    if agent_busy
+                    else ((opening_start, opening_end),)
                 )
-                for free_start, free_end in _subtract([opening], busy.get((schedule.agent_id, day), ())):
+                for free_start, free_end in parts:
                     start = free_start
                     # Step by duration + buffer, so that booking every slot offered remains possible.
                     while start + needed <= free_end and start <= latest_ts:

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from appointments import invitations, services
 from appointments.enums import BookableBy, BookedVia
 from appointments.forms import PersonForm
-from appointments.models import Motif
+from appointments.models import CollectiveSession, Motif
 from appointments.slots import free_slots, next_available
 from portal.models import Site
 from portal.params import aware_datetime_param, date_param, int_param
@@ -58,18 +59,38 @@ def _monday(day):
 
 
 def _week_of_slots(motif, site, week):
-    """Return {day: [slots]} for a week, one slot per time (any free agent)."""
+    """Return {day: [slots]} for a week, one slot per time (any free agent), or sessions with seats left."""
     days = OrderedDict()
-    for slot in free_slots(motif=motif, start_date=week, end_date=week + timedelta(days=6), sites=[site]):
-        local = timezone.localtime(slot.starts_at)
-        days.setdefault(local.date(), OrderedDict()).setdefault(local.strftime("%H:%M"), slot)
+    end = week + timedelta(days=6)
+    if motif.is_collective:
+        choices = [s for s in services.open_sessions(motif=motif, sites=[site], start=week, end=end) if s.free_seats]
+    else:
+        choices = free_slots(motif=motif, start_date=week, end_date=end, sites=[site])
+    for choice in choices:
+        local = timezone.localtime(choice.starts_at)
+        days.setdefault(local.date(), OrderedDict()).setdefault(local.strftime("%H:%M"), choice)
     return OrderedDict((day, list(times.values())) for day, times in days.items())
+
+
+def _next_choice(motif, site):
+    if motif.is_collective:
+        return next((s for s in services.open_sessions(motif=motif, sites=[site]) if s.free_seats), None)
+    return next_available(motif=motif, sites=[site])
+
+
+def _motif_sites(motif):
+    """Return the sites where the motif is offered: by an opening schedule, or by an upcoming session."""
+    sessions = CollectiveSession.objects.open().filter(motif=motif, starts_at__gte=timezone.now())
+    return list(
+        Site.objects.filter(Q(opening_schedules__motifs=motif) | Q(pk__in=sessions.values("site"))).distinct()
+        .order_by("name")
+    )  # fmt: skip
 
 
 def search(request, motif_pk):
     """Show the sites offering the motif (the person's sector first) and the free times of one week."""
     motif, invitation = _bookable_motif(request, motif_pk)
-    sites = list(Site.objects.filter(opening_schedules__motifs=motif).distinct().order_by("name"))
+    sites = _motif_sites(motif)
     commune_text = request.GET.get("commune", "").strip()[:100]
     commune = commune_error = None
     if commune_text:
@@ -90,7 +111,7 @@ def search(request, motif_pk):
     if site:
         days = _week_of_slots(motif, site, week)
         if not days:
-            next_slot = next_available(motif=motif, sites=[site])
+            next_slot = _next_choice(motif, site)
             if next_slot and not request.GET.get("semaine"):
                 # No week was asked for: show the first week that has a free time rather than an empty one.
                 week = _monday(timezone.localdate(next_slot.starts_at))
@@ -120,18 +141,29 @@ def search(request, motif_pk):
     )
 
 
-def _requested_slot(request):
+def _requested_choice(request, motif):
+    """Return (start, site, session) of the time or session chosen in the query string; 404 when malformed."""
+    if motif.is_collective:
+        session_pk = int_param(request.GET.get("seance") or request.POST.get("seance"))
+        session = (
+            CollectiveSession.objects.filter(motif=motif, pk=session_pk).select_related("site").first()
+            if session_pk
+            else None
+        )
+        if session is None:
+            raise Http404
+        return session.starts_at, session.site, session
     starts_at = aware_datetime_param(request.GET.get("debut") or request.POST.get("debut"))
     site_pk = int_param(request.GET.get("site") or request.POST.get("site"))
     site = Site.objects.filter(pk=site_pk).first() if site_pk else None
     if starts_at is None or site is None:
         raise Http404
-    return starts_at, site
+    return starts_at, site, None
 
 
 def book(request, motif_pk):
     motif, invitation = _bookable_motif(request, motif_pk)
-    starts_at, site = _requested_slot(request)
+    starts_at, site, session = _requested_choice(request, motif)
     initial = {}
     if invitation:
         initial = {"first_name": invitation.first_name, "last_name": invitation.last_name, "email": invitation.email,
@@ -144,15 +176,21 @@ def book(request, motif_pk):
             "email": user.email,
             "phone": user.phone,
         }
-    form = PersonForm(request.POST or None, initial=initial)
+    account = request.user if request.user.is_authenticated else None
+    form = PersonForm(request.POST or None, initial=initial, account=account, relatives=invitation is None)
     alternatives = []
     if request.method == "POST" and form.is_valid():
-        person = {**form.cleaned_data, "user": request.user if request.user.is_authenticated else None}
+        person = form.person()
+        via = BookedVia.INVITATION if invitation else BookedVia.ONLINE
         try:
-            appointment = services.book_appointment(
-                motif=motif, site=site, starts_at=starts_at, person=person, request=request, invitation=invitation,
-                booked_via=BookedVia.INVITATION if invitation else BookedVia.ONLINE,
-            )  # fmt: skip
+            if session:
+                appointment = services.book_seat(session=session, person=person, request=request,
+                                                 invitation=invitation, booked_via=via)  # fmt: skip
+            else:
+                appointment = services.book_appointment(
+                    motif=motif, site=site, starts_at=starts_at, person=person, request=request,
+                    invitation=invitation, booked_via=via,
+                )  # fmt: skip
         except services.SlotUnavailable as error:
             messages.error(request, str(error))
             alternatives = error.alternatives
@@ -171,6 +209,7 @@ def book(request, motif_pk):
             "form": form,
             "alternatives": alternatives,
             "invitation": invitation,
+            "session": session,
         },  # fmt: skip
     )
 
@@ -210,10 +249,11 @@ def move(request, token):
     appointment = services.appointment_from_token(token)
     if appointment is None:
         raise Http404
-    starts_at, site = _requested_slot(request)
+    starts_at, site, session = _requested_choice(request, appointment.motif)
     if request.method == "POST":
         try:
-            new = services.move_appointment(appointment=appointment, starts_at=starts_at, site=site, request=request)
+            new = services.move_appointment(appointment=appointment, starts_at=starts_at, site=site, session=session,
+                                            request=request)  # fmt: skip
         except services.SlotUnavailable as error:
             messages.error(request, str(error))
             return redirect(
@@ -222,7 +262,7 @@ def move(request, token):
         messages.success(request, _("Your appointment has been moved."))
         return redirect("appointments:manage", token=services.manage_token(new))
     return render(request, "appointments/move.html", {"appointment": appointment, "starts_at": starts_at, "site": site,
-                                                      "token": token})  # fmt: skip
+                                                      "session": session, "token": token})  # fmt: skip
 
 
 @require_POST

@@ -106,6 +106,28 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.memberships.exists()
 
 
+class Relative(models.Model):
+    """A person an account holder acts for: a child, or an adult they help (appointments, requests)."""
+
+    class Kind(models.TextChoices):
+        CHILD = "child", _("Child")
+        OTHER = "other", _("Other relative")
+
+    user = models.ForeignKey(User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="relatives")
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    kind = models.CharField(_("relationship"), max_length=10, choices=Kind.choices, default=Kind.CHILD)
+
+    class Meta:
+        verbose_name = _("relative")
+        verbose_name_plural = _("relatives")
+        ordering = ["first_name", "pk"]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+
 class Intercommunality(models.Model):
     """An EPCI (métropole, communauté d'agglomération or de communes)."""
 
