@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from appointments import ics
 from appointments.enums import AppointmentStatus, BookedVia
@@ -192,14 +193,21 @@ def _already_in(participants, person):
     return participants.filter(same & contact).exists()
 
 
+AGENT_BUSY = gettext_lazy("The agent is not free at that time (appointment, session or absence).")
+
+
+def agent_is_free(agent, starts_at, ends_at):
+    busy = busy_times({agent.pk}, starts_at, ends_at).get(agent.pk, [])
+    return not any(start < ends_at.timestamp() and end > starts_at.timestamp() for start, end in busy)
+
+
 @transaction.atomic
 def create_session(*, motif, site, agent, starts_at, seats=None, actor=None, request=None):
     """Open a collective session in an agent's time; refuse it if the agent is busy then."""
     ends_at = starts_at + timedelta(minutes=motif.duration_minutes)
     User.objects.select_for_update().filter(pk=agent.pk).first()
-    busy = busy_times({agent.pk}, starts_at, ends_at).get(agent.pk, [])
-    if any(start < ends_at.timestamp() and end > starts_at.timestamp() for start, end in busy):
-        raise SlotUnavailable(_("The agent is not free at that time (appointment, session or absence)."))
+    if not agent_is_free(agent, starts_at, ends_at):
+        raise SlotUnavailable(str(AGENT_BUSY))
     try:
         with transaction.atomic():
             session = CollectiveSession.objects.create(
@@ -207,7 +215,7 @@ def create_session(*, motif, site, agent, starts_at, seats=None, actor=None, req
                 seats=seats or motif.seats,
             )  # fmt: skip
     except IntegrityError as error:
-        raise SlotUnavailable(_("The agent is not free at that time (appointment, session or absence).")) from error
+        raise SlotUnavailable(str(AGENT_BUSY)) from error
     log_event(actor=actor, action="appointment.session.create", obj=session, request=request)
     return session
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import services
 from portal.enums import OrganisationKind
-from portal.models import Commune, User
+from portal.models import Commune, Relative, User
 from portal.validators import normalize_french_phone, validate_siret
 
 
@@ -181,3 +181,18 @@ class AccountDeletionForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("This password is not correct."), code="wrong_password")
         return password
+
+
+class RelativeForm(forms.ModelForm):
+    class Meta:
+        model = Relative
+        fields = ["first_name", "last_name", "birth_date", "kind"]
+        widgets = {"birth_date": forms.DateInput({"type": "date"}, format="%Y-%m-%d")}
+
+    def clean_birth_date(self):
+        from django.utils import timezone
+
+        birth_date = self.cleaned_data["birth_date"]
+        if birth_date and birth_date > timezone.localdate():
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
+        return birth_date

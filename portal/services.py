@@ -109,6 +109,15 @@ def _account_data(user):
             {"email": address.email, "verified": address.verified, "primary": address.primary}
             for address in EmailAddress.objects.filter(user=user)
         ],
+        "relatives": [
+            {
+                "first_name": r.first_name,
+                "last_name": r.last_name,
+                "kind": r.kind,
+                "birth_date": r.birth_date.isoformat() if r.birth_date else None,
+            }
+            for r in user.relatives.all()
+        ],
         "memberships": [
             {"role": m.role, "service": str(m.service or ""), "site": str(m.site or "")}
             for m in user.memberships.select_related("service", "site")
@@ -179,6 +188,7 @@ def erase_accounts_past_grace_period():
     for user in User.objects.filter(deletion_requested_at__lte=limit).exclude(email__endswith="@erased.invalid"):
         with transaction.atomic():
             EmailAddress.objects.filter(user=user).delete()
+            user.relatives.all().delete()
             OutboxMessage.objects.filter(user=user).update(recipient="", body_text="", body_html="", attachments=[])
             user.email = f"erased-{user.pk}@erased.invalid"
             user.first_name = user.last_name = user.phone = user.address_line = user.postal_code = user.city = ""
@@ -190,6 +200,18 @@ def erase_accounts_past_grace_period():
     if erased:
         logger.info("Erased %s accounts past their deletion grace period", erased)
     return erased
+
+
+def add_relative(*, user, data, request=None):
+    relative = user.relatives.create(**data)
+    log_event(actor=user, action="account.relative.add", obj=relative, request=request)
+    return relative
+
+
+def remove_relative(*, relative, request=None):
+    """Forget a relative; their past appointments keep the names given at the time."""
+    log_event(actor=relative.user, action="account.relative.remove", obj=relative, request=request)
+    relative.delete()
 
 
 # --- Exports ------------------------------------------------------------------------------------------------------

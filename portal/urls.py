@@ -10,6 +10,7 @@ portal_patterns = [
     path("connexion/suite/", views.home_redirect, name="home_redirect"),
     path("mon-espace/", views.my_space, name="my_space"),
     path("mon-espace/profil/", views.profile, name="profile"),
+    path("mon-espace/mes-proches/", views.relatives, name="relatives"),
     path("mon-espace/mes-donnees/", views.personal_data, name="personal_data"),
     path("mon-espace/mes-donnees/telecharger/", views.personal_data_download, name="personal_data_download"),
     path("mon-espace/supprimer-mon-compte/", views.account_deletion, name="account_deletion"),

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET
 
 from portal import services
 from portal.decorators import agent_required
-from portal.forms import AccountDeletionForm, ProfileForm
+from portal.forms import AccountDeletionForm, ProfileForm, RelativeForm
 from portal.models import ExportJob, Membership, Service, Site
+from portal.params import int_param
 from portal.sitemap import site_map_sections
 
 
@@ -68,7 +69,8 @@ def my_space_sections(user):
                 {
                     "url": reverse("appointments:manage", args=[manage_token(a)]),
                     "label": f"{date_format(timezone.localtime(a.starts_at), 'DATETIME_FORMAT')} — {a.motif} — "
-                    f"{a.site.name if a.site else a.motif.service.name}",
+                    f"{a.site.name if a.site else a.motif.service.name}"
+                    + (f" — {a.first_name} {a.last_name}" if a.relative_id else ""),
                 }
                 for a in Appointment.objects.filter(user=user, starts_at__gte=timezone.now())
                 .active()
@@ -101,6 +103,22 @@ def profile(request):
         # Reload the user so a failed form does not leave half-applied values on request.user.
         request.user.refresh_from_db()
     return render(request, "portal/profile.html", {"form": form})
+
+
+@login_required
+def relatives(request):
+    """The people the account holder books for: children, or an adult they help."""
+    form = RelativeForm(request.POST or None)
+    if request.method == "POST" and "remove" in request.POST:
+        relative = get_object_or_404(request.user.relatives, pk=int_param(request.POST.get("remove")) or 0)
+        services.remove_relative(relative=relative, request=request)
+        messages.success(request, _("%(name)s has been removed.") % {"name": relative})
+        return redirect("portal:relatives")
+    if request.method == "POST" and form.is_valid():
+        relative = services.add_relative(user=request.user, data=form.cleaned_data, request=request)
+        messages.success(request, _("%(name)s has been added.") % {"name": relative})
+        return redirect("portal:relatives")
+    return render(request, "portal/relatives.html", {"form": form, "relatives": request.user.relatives.all()})
 
 
 @login_required

@@ -23,9 +23,9 @@ def secretary(pmi, cdas):
 
 def make(motif, nurse, site, *, hours=24, **fields):
     start = timezone.now() + timedelta(hours=hours)
+    fields = {"first_name": "Lina", "last_name": "Moreau", **fields}
     return Appointment.objects.create(motif=motif, site=site, agent=nurse, starts_at=start,
-                                      ends_at=start + timedelta(minutes=30), first_name="Lina", last_name="Moreau",
-                                      **fields)  # fmt: skip
+                                      ends_at=start + timedelta(minutes=30), **fields)  # fmt: skip
 
 
 def test_reminders_go_48_hours_before_and_only_once(motif, nurse, cdas):
@@ -108,3 +108,49 @@ def test_malformed_agent_parameters_never_give_a_500(client, motif, secretary):
     assert client.get(reverse("appointments:agent_day"), {"jour": "2026-02-31", "site": "x"}).status_code == 200
     url = reverse("appointments:agent_book_confirm")
     assert client.get(url, {"motif": "abc", "site": "1", "agent": "1", "debut": "x"}).status_code == 404
+
+
+def test_the_week_view_lists_each_days_appointments_of_the_site(client, motif, nurse, cdas, secretary):
+    here = make(motif, nurse, cdas, hours=26, first_name="Inès")
+    elsewhere_site = SiteFactory(name="CDAS de Redon")
+    make(motif, agent(service=motif.service, site=elsewhere_site), elsewhere_site, hours=26, first_name="Caché")
+    client.force_login(secretary)
+    day = timezone.localdate(here.starts_at)
+    response = client.get(reverse("appointments:agent_week"), {"site": cdas.pk, "jour": day.isoformat()})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Inès Moreau" in html and "Caché" not in html
+    assert timezone.localtime(here.starts_at).strftime("%H:%M") in html
+    html = client.get(reverse("appointments:agent_week"), {"site": cdas.pk, "agent": "x", "jour": "nope"}).content
+    assert b"Semaine du" in html
+
+
+def test_a_secretary_finds_a_caller_by_name_phone_or_email(client, motif, nurse, cdas, secretary):
+    make(motif, nurse, cdas, hours=-400, first_name="Inès", last_name="Garnier", email="ines@example.org",
+         phone="+33611111111")  # fmt: skip
+    account = UserFactory(first_name="Paul", last_name="Lemoine", email="paul@example.org", phone="+33622222222")
+    elsewhere_site = SiteFactory(name="CDAS de Redon")
+    make(motif, agent(service=motif.service, site=elsewhere_site), elsewhere_site, first_name="Caché",
+         last_name="Garnier")  # fmt: skip
+    client.force_login(secretary)
+    schedule(nurse, cdas, motif, weekdays=range(7))
+    slot = free_slots_for(motif)
+    base = {"motif": motif.pk, "site": cdas.pk, "agent": nurse.pk, "debut": slot.starts_at.isoformat()}
+    url = reverse("appointments:agent_book_confirm")
+
+    html = client.get(url, {**base, "q": "garnier"}).content.decode()
+    assert "Inès Garnier" in html and "Caché" not in html  # only people of her own sites
+    assert "Paul Lemoine" not in client.get(url, {**base, "q": "Lemoine"}).content.decode()  # accounts: not by name
+    html = client.get(url, {**base, "q": "06 22 22 22 22"}).content.decode()
+    assert "Paul Lemoine" in html
+    html = client.get(url, {**base, "q": "06 22 22 22 22", "personne": f"u{account.pk}"}).content.decode()
+    assert 'value="paul@example.org"' in html
+    # A key alone, without the search that found it, fills nothing in.
+    html = client.get(url, {**base, "q": "garnier", "personne": f"u{account.pk}"}).content.decode()
+    assert 'value="paul@example.org"' not in html
+
+
+def free_slots_for(motif):
+    from appointments.slots import free_slots
+
+    day = timezone.localdate() + timedelta(days=2)
+    return free_slots(motif=motif, start_date=day, end_date=day + timedelta(days=7))[0]
