@@ -120,7 +120,8 @@ def _agent_motifs(user):
 @agent_required
 def book(request):
     """Find free times for any motif of the agent's services, at any site, for any colleague."""
-    motifs = list(_agent_motifs(request.user))
+    # Group sessions have no free times of their own: seats are booked from the session's page.
+    motifs = list(_agent_motifs(request.user).filter(is_collective=False))
     sites = list(Site.objects.filter(opening_schedules__motifs__in=motifs).distinct())
     form = AgentSearchForm(request.GET or None, motifs=motifs, sites=sites)
     slots = []

@@ -30,3 +30,22 @@ def test_bad_weekdays_and_reversed_hours_get_a_message(nurse, cdas, motif):
     assert not bad.is_valid() and "0 (lundi)" in str(bad.errors["weekdays"])
     reversed_hours = form(nurse, cdas, motif, start_time="14:00", end_time="13:00")
     assert not reversed_hours.is_valid() and "après le début" in str(reversed_hours.errors["end_time"])
+
+
+def test_the_admin_opens_a_session_only_when_the_agent_is_free(nurse, cdas, pmi):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from appointments.admin import CollectiveSessionForm
+    from appointments.models import Appointment, Motif
+
+    workshop = Motif.objects.create(service=pmi, name={"fr": "Atelier"}, duration_minutes=60, is_collective=True)
+    start = timezone.localtime(timezone.now() + timedelta(days=4)).replace(hour=10, minute=0, second=0, microsecond=0)
+    Appointment.objects.create(motif=workshop, site=cdas, agent=nurse, starts_at=start + timedelta(minutes=30),
+                               ends_at=start + timedelta(minutes=60), first_name="A", last_name="B")  # fmt: skip
+    data = {"motif": workshop.pk, "site": cdas.pk, "agent": nurse.pk, "seats": 8,
+            "starts_at": f"{start.date().isoformat()} 10:00"}  # fmt: skip
+    busy = CollectiveSessionForm(data=data)
+    assert not busy.is_valid() and "pas disponible" in str(busy.non_field_errors())
+    assert CollectiveSessionForm(data={**data, "starts_at": f"{start.date().isoformat()} 11:00"}).is_valid()
