@@ -85,11 +85,13 @@ def busy_times(agent_ids, window_start, window_end):
     appointments = (
         Appointment.objects.active()
         .filter(agent_id__in=agent_ids, starts_at__lt=window_end, ends_at__gt=since, session__isnull=True)
+        .order_by()  # SQLite refuses an ORDER BY inside a UNION
         .values_list(*columns)
     )
     sessions = (
         CollectiveSession.objects.open()
         .filter(agent_id__in=agent_ids, starts_at__lt=window_end, ends_at__gt=since)
+        .order_by()
         .values_list(*columns)
     )
     for agent_id, starts_at, ends_at, buffer_minutes in appointments.union(sessions, all=True):

@@ -100,6 +100,8 @@ DEMO_MOTIFS = [
     ({"fr": "Vaccination", "en": "Vaccination", "ar": "التلقيح"}, 15, "everyone"),
     ({"fr": "Visite à domicile", "en": "Home visit", "ar": "زيارة منزلية"}, 60, "agents"),
 ]
+DEMO_FOLLOW_UP = {"fr": "Consultation de suivi", "en": "Follow-up consultation", "ar": "استشارة متابعة"}
+DEMO_WORKSHOP = {"fr": "Atelier massage bébé", "en": "Baby massage workshop", "ar": "ورشة تدليك الرضيع"}
 
 OPENING_HOURS = "Du lundi au vendredi, de 9 h à 12 h 30 et de 13 h 30 à 17 h."
 ACCESSIBILITY_INFO = (
@@ -247,6 +249,39 @@ class Command(BaseCommand):
             )  # fmt: skip
             if created:
                 schedule.motifs.set(motifs)
+        follow_up = Motif.objects.filter(service=pmi, name__fr=DEMO_FOLLOW_UP["fr"]).first() or Motif.objects.create(
+            service=pmi, name=DEMO_FOLLOW_UP, duration_minutes=30, follow_up_only=True
+        )
+        for schedule in OpeningSchedule.objects.filter(agent=nurse):
+            schedule.motifs.add(follow_up)
+        self._demo_workshop(pmi, nurse, sites[0])
+        parent = User.objects.get(email="parent@demo.ille-et-vilaine.example")
+        parent.relatives.get_or_create(
+            first_name="Adam", last_name="Benali", defaults={"birth_date": date(2025, 9, 14)}
+        )
+
+    def _demo_workshop(self, pmi, nurse, site):
+        """A group workshop with seats, next week (one is opened again whenever none is to come)."""
+        from datetime import datetime, time, timedelta
+
+        from django.utils import timezone
+
+        from appointments import services as appointments
+        from appointments.models import CollectiveSession, Motif
+
+        workshop = Motif.objects.filter(service=pmi, name__fr=DEMO_WORKSHOP["fr"]).first() or Motif.objects.create(
+            service=pmi, name=DEMO_WORKSHOP, duration_minutes=90, is_collective=True, seats=8,
+            instructions={"fr": "Apportez une serviette et une tenue confortable pour votre bébé.",
+                          "en": "Bring a towel and comfortable clothes for your baby."},
+        )  # fmt: skip
+        if CollectiveSession.objects.open().filter(motif=workshop, starts_at__gte=timezone.now()).exists():
+            return
+        day = timezone.localdate() + timedelta(days=8 - timezone.localdate().weekday())  # Tuesday next week
+        starts_at = timezone.make_aware(datetime.combine(day, time(14)))
+        try:
+            appointments.create_session(motif=workshop, site=site, agent=nurse, starts_at=starts_at)
+        except appointments.SlotUnavailable:
+            pass  # the nurse is busy then: the demo goes on without a workshop
 
     def _demo_rsa(self, rsa, sites):
         """The RSA orientation meeting, bookable through invitations, with the demo referent's schedule."""
