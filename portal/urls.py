@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("", include((portal_patterns, "portal"))),
     path("", include("teleprocedures.urls")),
     path("", include("appointments.urls")),
+    path("", include("mailroom.urls")),
     path("compte/", include("allauth.urls")),
     prefix_default_language=False,
 )

@@ -42,6 +42,7 @@ def my_space_sections(user):
     """Return the sections of Mon espace; each app fills its own once it exists."""
     from appointments.models import Appointment
     from appointments.services import manage_token
+    from mailroom.services import items_of_citizen
     from teleprocedures.models import Dossier
 
     dossiers = Dossier.objects.for_applicant(user).select_related("procedure").order_by("-updated_at")[:5]
@@ -82,8 +83,16 @@ def my_space_sections(user):
         {
             "id": "mail",
             "title": _("My mail"),
-            "items": [],
+            "items": [
+                {
+                    "url": reverse("mailroom:my_mail"),
+                    "label": f"{item.number} — {item.subject} — {item.get_status_display()}",
+                }
+                for item in items_of_citizen(user).order_by("-created_at")[:5]
+            ],
             "empty": _("You have not written to the Département yet."),
+            "more": (reverse("mailroom:my_mail"), _("All my mail")),
+            "start": (reverse("mailroom:write"), _("Write to the Département")),
         },
     ]
 

@@ -358,7 +358,11 @@ def submit_dossier(*, dossier, actor, request=None):
 
 def silence_sentence(dossier):
     """Return the CRPA sentence saying what silence means and from which date."""
-    rule = dossier.procedure.silence_rule
+    return silence_sentence_for(dossier.procedure.silence_rule)
+
+
+def silence_sentence_for(rule):
+    """The CRPA sentence for a silence rule, with a %(date)s placeholder (shared with the mailroom)."""
     if rule == SilenceRule.SVA:
         return _(
             "Without an answer from the administration by %(date)s, your request will be considered accepted "

@@ -167,7 +167,14 @@ PERIODIC_JOBS = [
     "teleprocedures.jobs.daily_digest",
     "appointments.jobs.send_reminders",
     "appointments.jobs.remind_invitations",
+    "mailroom.jobs.deadline_digest",
+    "mailroom.jobs.purge_past_retention",
 ]
+# Mail: processing deadline of each priority in working days (a category's shorter deadline wins), the warning
+# before it, and how long closed mail is kept.
+MAIL_PRIORITY_DAYS = {"normal": 30, "urgent": 8, "very_urgent": 4}
+MAIL_RETENTION_YEARS = 5
+MAIL_MAX_ATTACHMENT_MB = 10
 # RSA invitations: how long the personal link stays valid, and when the one reminder goes.
 INVITATION_VALID_DAYS = 10
 INVITATION_REMINDER_DAYS = 3

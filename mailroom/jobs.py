@@ -1,0 +1,11 @@
+"""Periodic jobs of the mailroom, run by `manage.py run_periodic_jobs`."""
+
+from mailroom import services
+
+
+def deadline_digest():
+    return services.send_deadline_digest()
+
+
+def purge_past_retention():
+    return {"purged": services.purge_past_retention()}

@@ -1,0 +1,414 @@
+"""Business rules of the mailroom: numbering, deadlines, routing, acknowledgements, replies, digests, retention."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from mailroom.enums import ActivityKind, Channel, Direction, MailStatus
+from mailroom.models import PLACEHOLDER, Contact, MailActivity, MailAttachment, MailItem
+from mailroom.workflow import OPEN_STATUSES, target_status
+from portal.calendar import add_months, add_working_days, is_working_day
+from portal.enums import Role
+from portal.notifications import queue_email
+from portal.numbering import next_value
+from portal.pdf import render_pdf
+from portal.services import log_event
+from teleprocedures.enums import SilenceRule
+
+
+DUPLICATE_WINDOW_DAYS = 7
+
+
+# --- Contacts -----------------------------------------------------------------------------------------------------
+
+
+def link_account(contact):
+    """Link the contact to the account whose verified email is the contact's, if there is one."""
+    from allauth.account.models import EmailAddress
+
+    if contact.email and contact.user_id is None:
+        address = EmailAddress.objects.filter(email__iexact=contact.email, verified=True).first()
+        if address:
+            contact.user_id = address.user_id
+    return contact
+
+
+def find_or_create_contact(data):
+    """Return the contact with this email (or these names and no email), created if new."""
+    email = (data.get("email") or "").strip()
+    existing = Contact.objects.filter(email__iexact=email) if email else Contact.objects.filter(
+        email="", last_name__iexact=data.get("last_name", ""), first_name__iexact=data.get("first_name", ""),
+        organisation_name__iexact=data.get("organisation_name", ""),
+    )  # fmt: skip
+    contact = existing.order_by("pk").first()
+    if contact is None:
+        fields = {name: data.get(name, "") or "" for name in ("kind", "first_name", "last_name", "organisation_name",
+                  "phone", "address_line", "postal_code", "city")}  # fmt: skip
+        contact = link_account(Contact(email=email, **{k: v for k, v in fields.items() if v}))
+        contact.save()
+    return contact
+
+
+# --- Deadlines ----------------------------------------------------------------------------------------------------
+
+
+def deadline_days(category, priority):
+    """The processing deadline in working days: the priority's, or the category's when shorter (None: none)."""
+    priority_days = settings.MAIL_PRIORITY_DAYS.get(priority)
+    if category is not None and category.deadline_days is None and priority == "normal":
+        return None
+    candidates = [days for days in (priority_days, category.deadline_days if category else None) if days]
+    return min(candidates) if candidates else None
+
+
+def due_date_for(received_on, category, priority):
+    days = deadline_days(category, priority)
+    return add_working_days(received_on, days) if days else None
+
+
+def working_days_between(start, end):
+    """Working days after `start` up to and including `end`."""
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        count += is_working_day(day)
+    return count
+
+
+# --- Registration -------------------------------------------------------------------------------------------------
+
+
+def possible_duplicates(*, contact, subject, received_on, exclude_pk=None):
+    """Mail from the same sender with the same subject within a week: probably the same letter twice."""
+    window = timedelta(days=DUPLICATE_WINDOW_DAYS)
+    items = MailItem.objects.filter(
+        contact=contact, subject__iexact=subject.strip(), received_on__gte=received_on - window,
+        received_on__lte=received_on + window,
+    )  # fmt: skip
+    return list(items.exclude(pk=exclude_pk)) if exclude_pk else list(items)
+
+
+def _next_number(year):
+    return f"{year}-{next_value(f'mail-{year}'):06d}"
+
+
+def _activity(item, kind, actor=None, text="", **data):
+    return MailActivity.objects.create(item=item, kind=kind, actor=actor, text=text, data=data)
+
+
+def store_attachment(*, item, upload, is_reply=False):
+    name = getattr(upload, "name", "piece.pdf").rsplit("/", 1)[-1]
+    content = upload.read() if hasattr(upload, "read") else upload
+    return MailAttachment.objects.create(
+        item=item, original_name=name, size=len(content), is_reply=is_reply,
+        content_type=getattr(upload, "detected_content_type", None) or getattr(upload, "content_type", None)
+        or "application/octet-stream",
+        file=ContentFile(content, name=name),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def register(*, contact, subject, channel, actor=None, received_on=None, body="", category=None, priority="normal",
+             service=None, assignee=None, copies=(), attachments=(), direction=Direction.INCOMING, external_id="",
+             dossier=None, appointment=None, request=None, acknowledge=True):  # fmt: skip
+    """Register a mail item: its number (gapless per year), deadline, routing, and acknowledgement."""
+    received_on = received_on or timezone.localdate()
+    service = service or (category.service if category else None)
+    item = MailItem.objects.create(
+        number=_next_number(received_on.year), year=received_on.year, direction=direction, channel=channel,
+        received_on=received_on, contact=contact, subject=subject.strip(), body=body, category=category,
+        priority=priority, service=service, assignee=assignee,
+        status=MailStatus.ROUTED if service else MailStatus.REGISTERED,
+        due_date=due_date_for(received_on, category, priority) if direction == Direction.INCOMING else None,
+        external_id=external_id, dossier=dossier, appointment=appointment, created_by=actor,
+    )  # fmt: skip
+    if copies:
+        item.copies.set(copies)
+    for upload in attachments:
+        store_attachment(item=item, upload=upload)
+    _activity(item, ActivityKind.REGISTERED, actor, channel=channel)
+    if service:
+        _activity(item, ActivityKind.ROUTED, actor, service=service.name)
+    log_event(actor=actor, action="mail.register", obj=item, request=request, channel=channel)
+    if acknowledge and direction == Direction.INCOMING:
+        acknowledge_receipt(item)
+    return item
+
+
+# --- Acknowledgements ---------------------------------------------------------------------------------------------
+
+
+def _language(item):
+    return item.contact.user.language if item.contact.user_id else settings.LANGUAGE_CODE
+
+
+def silence_sentence(item):
+    from teleprocedures.services import silence_sentence_for
+
+    return silence_sentence_for(item.category.silence_rule if item.category else SilenceRule.NONE)
+
+
+def implicit_decision_date(item):
+    category = item.category
+    if category and category.silence_rule != SilenceRule.NONE:
+        return add_months(item.received_on, category.silence_months)
+    return item.due_date
+
+
+def acknowledgement_context(item):
+    decision_date = implicit_decision_date(item)
+    return {
+        "item": item,
+        "service": item.service,
+        "is_request": bool(item.category and item.category.is_request),
+        "decision_date": decision_date,
+        "silence": silence_sentence(item) % {"date": date_format(decision_date, "DATE_FORMAT")}
+        if decision_date
+        else "",
+    }
+
+
+def acknowledgement_pdf(item):
+    with translation.override(_language(item)):
+        context = acknowledgement_context(item)
+    return render_pdf("mailroom/pdf/acknowledgement.html", context, language=_language(item))
+
+
+def acknowledge_receipt(item):
+    """Email and web mail get a receipt at once (CRPA mentions when it is a request); paper requests get a letter."""
+    contact = item.contact
+    is_request = bool(item.category and item.category.is_request)
+    if item.channel in (Channel.EMAIL, Channel.WEB) and contact.email:
+        pdf = acknowledgement_pdf(item) if is_request else None
+        attachments = [(f"accuse-de-reception-{item.number}.pdf", pdf, "application/pdf")] if pdf else None
+        with translation.override(_language(item)):
+            context = acknowledgement_context(item)
+        queue_email(to=contact.email, template="mailroom/email/receipt", context=context, user=contact.user,
+                    language=_language(item), attachments=attachments)  # fmt: skip
+        _activity(item, ActivityKind.ACKNOWLEDGED, None, by="email", to=contact.email, crpa=is_request)
+    elif is_request and item.channel == Channel.PAPER:
+        pdf = acknowledgement_pdf(item)
+        store_attachment(item=item, upload=ContentFile(pdf, name=f"accuse-de-reception-{item.number}.pdf"),
+                         is_reply=True)  # fmt: skip
+        _activity(item, ActivityKind.ACKNOWLEDGED, None, by="letter", crpa=True)
+
+
+# --- Processing ---------------------------------------------------------------------------------------------------
+
+
+def _locked(item):
+    related = ("contact", "category", "service")
+    return MailItem.objects.select_for_update(of=("self",)).select_related(*related).get(pk=item.pk)
+
+
+@transaction.atomic
+def change_status(*, item, transition, actor, text="", request=None):
+    item = _locked(item)
+    previous = item.status
+    item.status = target_status(item, transition)
+    if item.status in (MailStatus.CLOSED, MailStatus.REJECTED, MailStatus.FORWARDED):
+        item.closed_at = timezone.now()
+        item.close_reason = text
+    item.save()
+    _activity(item, ActivityKind.STATUS, actor, text, **{"from": previous, "to": item.status})
+    log_event(actor=actor, action=f"mail.{transition}", obj=item, request=request)
+    return item
+
+
+@transaction.atomic
+def assign(*, item, assignee, actor, request=None):
+    item = _locked(item)
+    item.assignee = assignee
+    if item.status in (MailStatus.REGISTERED, MailStatus.ROUTED):
+        item.status = MailStatus.IN_PROGRESS
+    item.save()
+    _activity(item, ActivityKind.ASSIGNED, actor, assignee=str(assignee) if assignee else "")
+    log_event(actor=actor, action="mail.assign", obj=item, request=request, assignee=assignee.pk if assignee else None)
+    if assignee and assignee != actor:
+        queue_email(to=assignee.email, template="mailroom/email/assigned", context={"item": item}, user=assignee)
+    return item
+
+
+def add_note(*, item, text, actor, request=None):
+    note = _activity(item, ActivityKind.NOTE, actor, text)
+    log_event(actor=actor, action="mail.note", obj=item, request=request)
+    return note
+
+
+@transaction.atomic
+def forward(*, item, service, reason, actor, request=None):
+    """Send the item to another service of the Département (its deadline does not change)."""
+    item = _locked(item)
+    target_status(item, "route")
+    previous = item.service
+    item.service, item.assignee, item.status = service, None, MailStatus.ROUTED
+    item.save()
+    _activity(item, ActivityKind.FORWARDED, actor, reason, **{"from": str(previous or ""), "to": service.name})
+    log_event(actor=actor, action="mail.forward", obj=item, request=request, service=service.pk)
+    return item
+
+
+@transaction.atomic
+def pause(*, item, actor, text="", request=None):
+    """Wait for the sender (missing information): the deadline stops until they answer."""
+    item = _locked(item)
+    item.status = target_status(item, "wait")
+    item.paused_since = timezone.localdate()
+    item.save()
+    _activity(item, ActivityKind.PAUSED, actor, text)
+    return item
+
+
+@transaction.atomic
+def resume(*, item, actor, request=None):
+    """The sender answered: the deadline is pushed back by the working days spent waiting."""
+    item = _locked(item)
+    item.status = target_status(item, "resume")
+    waited = working_days_between(item.paused_since, timezone.localdate()) if item.paused_since else 0
+    if item.due_date and waited:
+        item.due_date = add_working_days(item.due_date, waited)
+    item.paused_since = None
+    item.save()
+    _activity(item, ActivityKind.RESUMED, actor, waited_days=waited)
+    return item
+
+
+def fill_template(text, item, actor):
+    """Replace the {{ placeholders }} of a reply template with the item's values (plain text, never evaluated)."""
+    service = item.service
+    signature = "\n".join(part for part in (actor.get_full_name(), service.name if service else "",
+                                            settings.PLATFORM["organisation"]) if part)  # fmt: skip
+    values = {
+        "contact_name": item.contact.display_name,
+        "contact_address": item.contact.postal_address,
+        "number": item.number,
+        "subject": item.subject,
+        "received_on": date_format(item.received_on, "DATE_FORMAT"),
+        "today": date_format(timezone.localdate(), "DATE_FORMAT"),
+        "service": service.name if service else "",
+        "signature": signature,
+    }
+    return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), text)
+
+
+@transaction.atomic
+def reply(*, item, text, by, actor, request=None):
+    """Answer the item: a letter rendered to PDF (kept as outgoing mail), sent by email when the sender has one."""
+    item = _locked(item)
+    target_status(item, "answer")
+    if by == Channel.EMAIL and not item.contact.email:
+        raise ValueError(_("The sender has no email address: answer by letter."))
+    language = _language(item)
+    with translation.override(language):
+        body = fill_template(text, item, actor)
+        pdf = render_pdf("mailroom/pdf/reply.html", {"item": item, "body": body, "service": item.service},
+                         language=language)  # fmt: skip
+    outgoing = register(
+        contact=item.contact, subject=_("Re: %(subject)s") % {"subject": item.subject}, channel=by,
+        direction=Direction.OUTGOING, service=item.service, actor=actor, body=body, acknowledge=False,
+    )  # fmt: skip
+    outgoing.in_reply_to = item
+    outgoing.status = MailStatus.CLOSED
+    outgoing.save(update_fields=["in_reply_to", "status"])
+    name = f"reponse-{item.number}.pdf"
+    store_attachment(item=outgoing, upload=ContentFile(pdf, name=name), is_reply=True)
+    if by == Channel.EMAIL:
+        queue_email(to=item.contact.email, template="mailroom/email/reply", context={"item": item, "body": body},
+                    user=item.contact.user, language=language,
+                    attachments=[(name, pdf, "application/pdf")])  # fmt: skip
+    item.status = MailStatus.ANSWERED
+    item.save(update_fields=["status", "updated_at"])
+    _activity(item, ActivityKind.REPLIED, actor, by=by, outgoing=outgoing.number)
+    log_event(actor=actor, action="mail.reply", obj=item, request=request, by=by, outgoing=outgoing.pk)
+    return outgoing
+
+
+def close(*, item, actor, reason="", request=None):
+    """Close the item: it needs a reply, or a reason when there is none to give."""
+    if item.status != MailStatus.ANSWERED and not reason.strip():
+        raise ValueError(_("Give the reason for closing without a reply."))
+    return change_status(item=item, transition="close", actor=actor, text=reason, request=request)
+
+
+# --- Deadlines: digest and escalation -----------------------------------------------------------------------------
+
+
+def due_soon(items, today):
+    """Open items whose deadline comes within their category's warning (3 working days by default)."""
+    limit = add_working_days(today, 3)
+    return items.open().filter(paused_since__isnull=True, due_date__gte=today, due_date__lte=limit)
+
+
+def send_deadline_digest(*, today=None):
+    """Each assignee gets their overdue and due-soon mail; each overdue item is escalated to its managers once."""
+    from portal.models import User
+
+    today = today or timezone.localdate()
+    base = MailItem.objects.select_related("contact", "service")
+    digests = 0
+    concerned = (base.overdue(today) | due_soon(base, today)).exclude(assignee=None)
+    assignee_ids = set(concerned.values_list("assignee", flat=True))
+    for user in User.objects.filter(pk__in=assignee_ids):
+        mine = base.filter(assignee=user)
+        queue_email(to=user.email, template="mailroom/email/digest", user=user,
+                    context={"overdue": list(mine.overdue(today)), "soon": list(due_soon(mine, today))})  # fmt: skip
+        digests += 1
+    escalated = 0
+    already = MailActivity.objects.filter(kind=ActivityKind.ESCALATED).values("item")
+    for item in base.overdue(today).exclude(pk__in=already).exclude(service=None):
+        managers = User.objects.filter(memberships__service=item.service, memberships__role=Role.MANAGER).distinct()
+        with transaction.atomic():
+            for manager in managers:
+                queue_email(to=manager.email, template="mailroom/email/escalation", context={"item": item},
+                            user=manager)  # fmt: skip
+            _activity(item, ActivityKind.ESCALATED, None, managers=[m.email for m in managers])
+        escalated += 1
+    return {"digests": digests, "escalated": escalated}
+
+
+# --- Retention and personal data ----------------------------------------------------------------------------------
+
+
+def purge_past_retention(*, today=None):
+    """Delete mail closed more than MAIL_RETENTION_YEARS ago, with its files; contacts left with nothing go too."""
+    today = today or timezone.localdate()
+    limit = timezone.now() - timedelta(days=365 * settings.MAIL_RETENTION_YEARS)
+    purged = 0
+    for item in MailItem.objects.exclude(status__in=OPEN_STATUSES).filter(closed_at__lt=limit).iterator():
+        with transaction.atomic():
+            for attachment in item.attachments.all():
+                attachment.file.delete(save=False)
+            contact_id = item.contact_id
+            MailItem.objects.filter(in_reply_to=item).update(in_reply_to=None)
+            item.delete()
+            Contact.objects.filter(pk=contact_id, items__isnull=True).delete()
+            purged += 1
+    return purged
+
+
+def personal_data(user):
+    return [
+        {
+            "number": item.number,
+            "direction": item.direction,
+            "channel": item.channel,
+            "received_on": item.received_on.isoformat(),
+            "subject": item.subject,
+            "body": item.body,
+            "status": item.status,
+        }
+        for item in MailItem.objects.filter(contact__user=user).order_by("created_at")
+    ]
+
+
+def items_of_citizen(user):
+    """What a citizen sees in Mon espace: the mail they sent online or by email, and the replies to it."""
+    return MailItem.objects.filter(contact__user=user).filter(
+        Q(channel__in=[Channel.WEB, Channel.EMAIL]) | Q(direction=Direction.OUTGOING)
+    )
