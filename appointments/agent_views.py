@@ -5,7 +5,6 @@ from datetime import timedelta
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -56,7 +55,7 @@ def _site_sessions(user, site, first_day, last_day):
         CollectiveSession.objects.for_agent(user)
         .open()
         .filter(site=site, starts_at__date__gte=first_day, starts_at__date__lte=last_day)
-        .annotate(taken=Count("participants", filter=Q(participants__status__in=ACTIVE_STATUSES)))
+        .with_taken()
         .select_related("motif", "agent")
     )
 
@@ -368,8 +367,7 @@ def sessions(request):
             messages.success(request, _("The session is open to booking."))
             return redirect("appointments:agent_session", pk=session.pk)
     upcoming = (
-        CollectiveSession.objects.for_agent(request.user).open().filter(starts_at__gte=timezone.now())
-        .annotate(taken=Count("participants", filter=Q(participants__status__in=ACTIVE_STATUSES)))
+        CollectiveSession.objects.for_agent(request.user).open().filter(starts_at__gte=timezone.now()).with_taken()
         .select_related("motif", "site", "agent")[:100]
     )  # fmt: skip
     return render(request, "appointments/agent/sessions.html", {"form": form, "sessions": upcoming,

@@ -127,6 +127,10 @@ class CollectiveSessionQuerySet(models.QuerySet):
     def open(self):
         return self.filter(cancelled_at__isnull=True)
 
+    def with_taken(self):
+        """Annotate each session with `taken`: its seats held by booked, arrived, seen or no-show people."""
+        return self.annotate(taken=models.Count("participants", filter=Q(participants__status__in=ACTIVE_STATUSES)))
+
 
 class CollectiveSession(models.Model):
     """A group meeting (PMI workshop, RSA information meeting): one agent's time, a number of seats."""

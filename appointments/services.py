@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -51,9 +51,10 @@ def _alternatives(motif, starts_at, site):
 
 @transaction.atomic
 def book_appointment(*, motif, site, starts_at, person, booked_by=None, booked_via=BookedVia.ONLINE, agent=None,
-                     request=None, invitation=None):  # fmt: skip
+                     request=None, invitation=None, check_follow_up=True):  # fmt: skip
     """Book the slot for the person with a free agent; raise SlotUnavailable with other slots if it is gone."""
-    _check_follow_up(motif, person, booked_via)
+    if check_follow_up:
+        _check_follow_up(motif, person, booked_via)
     day = timezone.localdate(starts_at)
     candidates = [
         slot
@@ -107,20 +108,26 @@ def _claim_invitation(invitation, appointment):
             raise SlotUnavailable(_("This invitation has already been used to book an appointment."))
 
 
-def was_seen(service, person):
-    """Tell whether the service has already seen the person (for follow-up only motifs)."""
-    seen = Appointment.objects.filter(motif__service=service, status=AppointmentStatus.SEEN)
+def _same_person(appointments, person, *, by_account=False):
+    """The appointments of this person: the same relative, or the same names with the same email or phone
+    (or, with `by_account`, made from the same account for the holder themselves)."""
     if person.get("relative") is not None:
-        return seen.filter(relative=person["relative"]).exists()
+        return appointments.filter(relative=person["relative"])
     same_name = Q(first_name__iexact=person["first_name"].strip(), last_name__iexact=person["last_name"].strip())
     contact = Q(pk__in=[])
-    if person.get("user") is not None:
+    if by_account and person.get("user") is not None:
         contact |= Q(user=person["user"], relative__isnull=True)
     if person.get("email"):
         contact |= Q(email__iexact=person["email"])
     if person.get("phone"):
         contact |= Q(phone=person["phone"])
-    return seen.filter(same_name & contact).exists()
+    return appointments.filter(same_name & contact)
+
+
+def was_seen(service, person):
+    """Tell whether the service has already seen the person (for follow-up only motifs)."""
+    seen = Appointment.objects.filter(motif__service=service, status=AppointmentStatus.SEEN)
+    return _same_person(seen, person, by_account=True).exists()
 
 
 def _check_follow_up(motif, person, booked_via):
@@ -138,7 +145,7 @@ def open_sessions(*, motif, sites=None, start=None, end=None, now=None):
         CollectiveSession.objects.open()
         .filter(motif=motif, starts_at__gte=now + timedelta(minutes=motif.min_delay_minutes),
                 starts_at__lte=now + timedelta(days=motif.max_delay_days))
-        .annotate(taken=Count("participants", filter=Q(participants__status__in=ACTIVE_STATUSES)))
+        .with_taken()
         .select_related("site", "agent")
     )  # fmt: skip
     if sites is not None:
@@ -155,20 +162,25 @@ def open_sessions(*, motif, sites=None, start=None, end=None, now=None):
 
 
 @transaction.atomic
-def book_seat(*, session, person, booked_by=None, booked_via=BookedVia.ONLINE, request=None, invitation=None):
+def book_seat(*, session, person, booked_by=None, booked_via=BookedVia.ONLINE, request=None, invitation=None,
+              check_follow_up=True):  # fmt: skip
     """Book a seat in a collective session; the session's row lock keeps the seat count exact."""
     session = CollectiveSession.objects.select_for_update().select_related("motif").get(pk=session.pk)
     motif = session.motif
-    _check_follow_up(motif, person, booked_via)
-    others = [s for s in open_sessions(motif=motif, sites=[session.site_id]) if s.free_seats and s.pk != session.pk]
+    if check_follow_up:
+        _check_follow_up(motif, person, booked_via)
+
+    def others():
+        return [s for s in open_sessions(motif=motif, sites=[session.site_id]) if s.free_seats and s.pk != session.pk]
+
     now = timezone.now()
     too_late = session.starts_at < now + timedelta(minutes=motif.min_delay_minutes)
     if session.cancelled_at or too_late or session.starts_at > now + timedelta(days=motif.max_delay_days):
-        raise SlotUnavailable(_("This session is no longer open to booking."), others)
+        raise SlotUnavailable(_("This session is no longer open to booking."), others())
     participants = session.participants.filter(status__in=ACTIVE_STATUSES)
     if participants.count() >= session.seats:
-        raise SlotUnavailable(_("This session is full."), others)
-    if _already_in(participants, person):
+        raise SlotUnavailable(_("This session is full."), others())
+    if _same_person(participants, person).exists():
         raise SlotUnavailable(_("This person already has a seat in this session."))
     appointment = _create(
         person, motif=motif, site=session.site, agent_id=session.agent_id, starts_at=session.starts_at,
@@ -179,18 +191,6 @@ def book_seat(*, session, person, booked_by=None, booked_via=BookedVia.ONLINE, r
               session=session.pk)  # fmt: skip
     _notify(appointment, "appointment_booked", with_ics=True)
     return appointment
-
-
-def _already_in(participants, person):
-    if person.get("relative") is not None:
-        return participants.filter(relative=person["relative"]).exists()
-    same = Q(first_name__iexact=person["first_name"].strip(), last_name__iexact=person["last_name"].strip())
-    contact = Q(pk__in=[])
-    if person.get("email"):
-        contact |= Q(email__iexact=person["email"])
-    if person.get("phone"):
-        contact |= Q(phone=person["phone"])
-    return participants.filter(same & contact).exists()
 
 
 AGENT_BUSY = gettext_lazy("The agent is not free at that time (appointment, session or absence).")
@@ -282,16 +282,14 @@ def move_appointment(*, appointment, starts_at=None, site=None, session=None, ac
         "phone": appointment.phone,
     }
     # Moving is not a new first appointment: the follow-up rule was checked when it was booked.
-    via = BookedVia.AGENT if appointment.motif.follow_up_only else appointment.booked_via
+    kept = {"person": person, "booked_by": actor, "booked_via": appointment.booked_via, "request": request,
+            "check_follow_up": False}  # fmt: skip
     if session is not None:
         if session.pk == appointment.session_id or session.motif_id != appointment.motif_id:
             raise SlotUnavailable(_("Choose another session of the same kind."))
-        new = book_seat(session=session, person=person, booked_by=actor, booked_via=via, request=request)
+        new = book_seat(session=session, **kept)
     else:
-        new = book_appointment(motif=appointment.motif, site=site, starts_at=starts_at, person=person,
-                               booked_by=actor, booked_via=via, request=request)  # fmt: skip
-    if via != appointment.booked_via:
-        Appointment.objects.filter(pk=new.pk).update(booked_via=appointment.booked_via)
+        new = book_appointment(motif=appointment.motif, site=site, starts_at=starts_at, **kept)
     Appointment.objects.filter(pk=appointment.pk).update(
         status=AppointmentStatus.EXCUSED, cancelled_at=timezone.now(), cancel_reason=_("Moved by the person")
     )

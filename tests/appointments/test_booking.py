@@ -207,7 +207,11 @@ def test_a_follow_up_motif_is_for_people_already_seen(motif, nurse, cdas):
                                       booked_via="agent")  # fmt: skip
     Appointment.objects.filter(pk=first.pk).update(status=AppointmentStatus.SEEN)
     # …and once seen, the person books the next ones online; someone else with the same email still cannot.
-    services.book_appointment(motif=motif, site=cdas, starts_at=first_slot(motif).starts_at, person=PERSON)
+    second = services.book_appointment(motif=motif, site=cdas, starts_at=first_slot(motif).starts_at, person=PERSON)
+    # Moving a follow-up appointment is not a new first one: it keeps how it was booked.
+    Appointment.objects.filter(pk=first.pk).update(status=AppointmentStatus.CANCELLED)
+    moved = services.move_appointment(appointment=second, starts_at=first_slot(motif).starts_at, site=cdas)
+    assert moved.booked_via == "online" and moved.status == AppointmentStatus.BOOKED
     with pytest.raises(services.SlotUnavailable):
         services.book_appointment(motif=motif, site=cdas, starts_at=first_slot(motif).starts_at,
                                   person={**PERSON, "first_name": "Inès"})  # fmt: skip
