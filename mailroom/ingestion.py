@@ -7,6 +7,7 @@ from email import policy
 from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -14,8 +15,8 @@ from django.utils.html import strip_tags
 
 from mailroom import services
 from mailroom.enums import ActivityKind, Channel
+from mailroom.forms import check_upload
 from mailroom.models import MailItem
-from teleprocedures.fields import FILE_SIGNATURES
 
 
 logger = logging.getLogger("mailroom")
@@ -23,13 +24,6 @@ logger = logging.getLogger("mailroom")
 
 class MalformedEmail(Exception):
     pass
-
-
-def _kind(content):
-    for kind, (_type, signatures) in FILE_SIGNATURES.items():
-        if any(content.startswith(signature) for signature in signatures):
-            return kind
-    return None
 
 
 def parse(raw):
@@ -50,15 +44,11 @@ def parse(raw):
         body = strip_tags(body)
     attachments, refused = [], []
     for part in message.iter_attachments():
-        content = part.get_payload(decode=True) or b""
-        filename = part.get_filename() or "piece-jointe"
-        kind = _kind(content)
-        if kind is None or len(content) > 10 * 1024 * 1024:
-            refused.append(filename)
-            continue
-        upload = ContentFile(content, name=filename)
-        upload.detected_content_type = FILE_SIGNATURES[kind][0]
-        attachments.append(upload)
+        upload = ContentFile(part.get_payload(decode=True) or b"", name=part.get_filename() or "piece-jointe")
+        try:
+            attachments.append(check_upload(upload))
+        except ValidationError:
+            refused.append(upload.name)
     first, _sep, last = name.strip().rpartition(" ")
     return {
         "email": address.strip().lower(),

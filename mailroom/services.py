@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from mailroom.enums import ActivityKind, Channel, Direction, MailStatus
 from mailroom.models import PLACEHOLDER, Contact, MailActivity, MailAttachment, MailItem
 from mailroom.workflow import OPEN_STATUSES, target_status
-from portal.calendar import add_months, add_working_days, is_working_day
+from portal.calendar import add_months, add_working_days, working_days_between
 from portal.enums import Role
 from portal.notifications import queue_email
 from portal.numbering import next_value
@@ -72,15 +72,6 @@ def due_date_for(received_on, category, priority):
     return add_working_days(received_on, days) if days else None
 
 
-def working_days_between(start, end):
-    """Working days after `start` up to and including `end`."""
-    count, day = 0, start
-    while day < end:
-        day += timedelta(days=1)
-        count += is_working_day(day)
-    return count
-
-
 # --- Registration -------------------------------------------------------------------------------------------------
 
 
@@ -116,17 +107,22 @@ def store_attachment(*, item, upload, is_reply=False):
 @transaction.atomic
 def register(*, contact, subject, channel, actor=None, received_on=None, body="", category=None, priority="normal",
              service=None, assignee=None, copies=(), attachments=(), direction=Direction.INCOMING, external_id="",
-             dossier=None, appointment=None, request=None, acknowledge=True):  # fmt: skip
-    """Register a mail item: its number (gapless per year), deadline, routing, and acknowledgement."""
+             dossier=None, appointment=None, in_reply_to=None, request=None, acknowledge=True):  # fmt: skip
+    """Register a mail item: its number (gapless per year), deadline, routing, and acknowledgement.
+
+    Outgoing mail is recorded once sent: it is closed from the start.
+    """
     received_on = received_on or timezone.localdate()
     service = service or (category.service if category else None)
+    incoming = direction == Direction.INCOMING
+    status = MailStatus.ROUTED if service else MailStatus.REGISTERED
     item = MailItem.objects.create(
         number=_next_number(received_on.year), year=received_on.year, direction=direction, channel=channel,
         received_on=received_on, contact=contact, subject=subject.strip(), body=body, category=category,
         priority=priority, service=service, assignee=assignee,
-        status=MailStatus.ROUTED if service else MailStatus.REGISTERED,
-        due_date=due_date_for(received_on, category, priority) if direction == Direction.INCOMING else None,
-        external_id=external_id, dossier=dossier, appointment=appointment, created_by=actor,
+        status=status if incoming else MailStatus.CLOSED,
+        due_date=due_date_for(received_on, category, priority) if incoming else None,
+        external_id=external_id, dossier=dossier, appointment=appointment, in_reply_to=in_reply_to, created_by=actor,
     )  # fmt: skip
     if copies:
         item.copies.set(copies)
@@ -136,7 +132,7 @@ def register(*, contact, subject, channel, actor=None, received_on=None, body=""
     if service:
         _activity(item, ActivityKind.ROUTED, actor, service=service.name)
     log_event(actor=actor, action="mail.register", obj=item, request=request, channel=channel)
-    if acknowledge and direction == Direction.INCOMING:
+    if acknowledge and incoming:
         acknowledge_receipt(item)
     return item
 
@@ -174,26 +170,24 @@ def acknowledgement_context(item):
     }
 
 
-def acknowledgement_pdf(item):
-    with translation.override(_language(item)):
-        context = acknowledgement_context(item)
+def acknowledgement_pdf(item, context):
     return render_pdf("mailroom/pdf/acknowledgement.html", context, language=_language(item))
 
 
 def acknowledge_receipt(item):
     """Email and web mail get a receipt at once (CRPA mentions when it is a request); paper requests get a letter."""
     contact = item.contact
-    is_request = bool(item.category and item.category.is_request)
+    with translation.override(_language(item)):
+        context = acknowledgement_context(item)
+    is_request = context["is_request"]
     if item.channel in (Channel.EMAIL, Channel.WEB) and contact.email:
-        pdf = acknowledgement_pdf(item) if is_request else None
+        pdf = acknowledgement_pdf(item, context) if is_request else None
         attachments = [(f"accuse-de-reception-{item.number}.pdf", pdf, "application/pdf")] if pdf else None
-        with translation.override(_language(item)):
-            context = acknowledgement_context(item)
         queue_email(to=contact.email, template="mailroom/email/receipt", context=context, user=contact.user,
                     language=_language(item), attachments=attachments)  # fmt: skip
         _activity(item, ActivityKind.ACKNOWLEDGED, None, by="email", to=contact.email, crpa=is_request)
     elif is_request and item.channel == Channel.PAPER:
-        pdf = acknowledgement_pdf(item)
+        pdf = acknowledgement_pdf(item, context)
         store_attachment(item=item, upload=ContentFile(pdf, name=f"accuse-de-reception-{item.number}.pdf"),
                          is_reply=True)  # fmt: skip
         _activity(item, ActivityKind.ACKNOWLEDGED, None, by="letter", crpa=True)
@@ -311,11 +305,8 @@ def reply(*, item, text, by, actor, request=None):
                          language=language)  # fmt: skip
     outgoing = register(
         contact=item.contact, subject=_("Re: %(subject)s") % {"subject": item.subject}, channel=by,
-        direction=Direction.OUTGOING, service=item.service, actor=actor, body=body, acknowledge=False,
+        direction=Direction.OUTGOING, service=item.service, actor=actor, body=body, in_reply_to=item,
     )  # fmt: skip
-    outgoing.in_reply_to = item
-    outgoing.status = MailStatus.CLOSED
-    outgoing.save(update_fields=["in_reply_to", "status"])
     name = f"reponse-{item.number}.pdf"
     store_attachment(item=outgoing, upload=ContentFile(pdf, name=name), is_reply=True)
     if by == Channel.EMAIL:

@@ -26,6 +26,11 @@ def add_working_days(start, days):
     return current
 
 
+def working_days_between(start, end):
+    """Count the working days after `start` up to and including `end`."""
+    return sum(1 for offset in range(1, (end - start).days + 1) if is_working_day(start + timedelta(days=offset)))
+
+
 def add_months(day, months):
     """Return the same day `months` later, clamped to the end of a shorter month."""
     month_index = day.month - 1 + months
