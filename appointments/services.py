@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -138,7 +138,7 @@ def _check_follow_up(motif, person, booked_via):
         )
 
 
-def open_sessions(*, motif, sites=None, start=None, end=None, now=None):
+def open_sessions(*, motif, sites=None, start=None, end=None, now=None, with_seats_left=False):
     """Return the motif's sessions still open to booking, each with `free_seats` (one query)."""
     now = now or timezone.now()
     sessions = (
@@ -154,6 +154,8 @@ def open_sessions(*, motif, sites=None, start=None, end=None, now=None):
         sessions = sessions.filter(starts_at__date__gte=start)
     if end is not None:
         sessions = sessions.filter(starts_at__date__lte=end)
+    if with_seats_left:
+        sessions = sessions.filter(taken__lt=F("seats"))
     result = []
     for session in sessions:
         session.free_seats = max(session.seats - session.taken, 0)
@@ -171,7 +173,7 @@ def book_seat(*, session, person, booked_by=None, booked_via=BookedVia.ONLINE, r
         _check_follow_up(motif, person, booked_via)
 
     def others():
-        return [s for s in open_sessions(motif=motif, sites=[session.site_id]) if s.free_seats and s.pk != session.pk]
+        return [s for s in open_sessions(motif=motif, sites=[session.site_id], with_seats_left=True) if s != session]
 
     now = timezone.now()
     too_late = session.starts_at < now + timedelta(minutes=motif.min_delay_minutes)

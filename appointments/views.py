@@ -63,7 +63,7 @@ def _week_of_slots(motif, site, week):
     days = OrderedDict()
     end = week + timedelta(days=6)
     if motif.is_collective:
-        choices = [s for s in services.open_sessions(motif=motif, sites=[site], start=week, end=end) if s.free_seats]
+        choices = services.open_sessions(motif=motif, sites=[site], start=week, end=end, with_seats_left=True)
     else:
         choices = free_slots(motif=motif, start_date=week, end_date=end, sites=[site])
     for choice in choices:
@@ -74,7 +74,7 @@ def _week_of_slots(motif, site, week):
 
 def _next_choice(motif, site):
     if motif.is_collective:
-        return next((s for s in services.open_sessions(motif=motif, sites=[site]) if s.free_seats), None)
+        return next(iter(services.open_sessions(motif=motif, sites=[site], with_seats_left=True)), None)
     return next_available(motif=motif, sites=[site])
 
 

@@ -47,6 +47,7 @@ def test_seats_are_limited_and_a_person_cannot_take_two(session):
     assert session.participants.count() == 2
     [opened] = services.open_sessions(motif=session.motif)
     assert opened.free_seats == 0
+    assert services.open_sessions(motif=session.motif, with_seats_left=True) == []  # a full one is not offered
 
 
 def test_a_cancelled_seat_frees_it_for_someone_else(session):
