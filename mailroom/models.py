@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mailroom.enums import ActivityKind, Channel, ContactKind, Direction, MailStatus, Priority
 from mailroom.workflow import OPEN_STATUSES
-from portal.models import Service
+from portal.models import Service, StoredFile
 from teleprocedures.enums import SilenceRule
 
 
@@ -186,26 +186,17 @@ class MailItem(models.Model):
                     and self.due_date < (today or timezone.localdate()))  # fmt: skip
 
 
-class MailAttachment(models.Model):
+class MailAttachment(StoredFile):
     """A scanned letter, a file received by email, or the PDF of a reply: served only through a checked view."""
 
     item = models.ForeignKey(
         MailItem, verbose_name=_("mail item"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
     is_reply = models.BooleanField(_("reply"), default=False)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-        ordering = ["created_at", "pk"]
-
-    def __str__(self):
-        return self.original_name
+    class Meta(StoredFile.Meta):
+        pass
 
 
 class MailActivity(models.Model):

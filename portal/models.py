@@ -106,6 +106,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.memberships.exists()
 
 
+class StoredFile(models.Model):
+    """What every kept file records (its name as sent, type, size, date); each app adds its `file` and owner."""
+
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
 class Relative(models.Model):
     """A person an account holder acts for: a child, or an adult they help (appointments, requests)."""
 

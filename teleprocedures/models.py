@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Membership, Service
+from portal.models import Membership, Service, StoredFile
 from teleprocedures.definitions import translate
 from teleprocedures.enums import (
     AttachmentKind,
@@ -218,7 +218,7 @@ def attachment_path(instance, filename):
     return f"dossiers/{instance.dossier_id}/{timezone.now():%Y%m%d%H%M%S%f}-{filename}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     """A file of a dossier: an answer, a message attachment, or a generated PDF. Served only through a checked view."""
 
     dossier = models.ForeignKey(
@@ -230,21 +230,12 @@ class Attachment(models.Model):
         "teleprocedures.Message", null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-        ordering = ["created_at", "pk"]
-
-    def __str__(self):
-        return self.original_name
+    class Meta(StoredFile.Meta):
+        pass
 
 
 class Message(models.Model):
