@@ -48,9 +48,9 @@ def find_or_create_contact(data):
     )  # fmt: skip
     contact = existing.order_by("pk").first()
     if contact is None:
-        fields = {name: data.get(name, "") or "" for name in ("kind", "first_name", "last_name", "organisation_name",
-                  "phone", "address_line", "postal_code", "city")}  # fmt: skip
-        contact = link_account(Contact(email=email, **{k: v for k, v in fields.items() if v}))
+        names = ("kind", "first_name", "last_name", "organisation_name", "phone", "address_line", "postal_code",
+                 "city")  # fmt: skip
+        contact = link_account(Contact(email=email, **{name: data[name] for name in names if data.get(name)}))
         contact.save()
     return contact
 
