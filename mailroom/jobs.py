@@ -8,4 +8,4 @@ def deadline_digest():
 
 
 def purge_past_retention():
-    return {"purged": services.purge_past_retention()}
+    return {"purged": services.purge_past_retention(), "kept_files_removed": services.purge_kept_uploads()}

@@ -9,18 +9,19 @@ from django.utils.translation import gettext_lazy as _
 
 from mailroom.enums import ActivityKind, Channel, ContactKind, Direction, MailStatus, Priority
 from mailroom.workflow import OPEN_STATUSES
+from portal.enums import ServiceKind
 from portal.models import Service, StoredFile
 from teleprocedures.enums import SilenceRule
 
 
 class ContactQuerySet(models.QuerySet):
     def search(self, text):
-        """Contacts whose name, organisation, email or phone contains every word typed."""
+        """Contacts whose name, organisation, email, phone or city contains every word typed."""
         contacts = self
         for word in text.split()[:5]:
             contacts = contacts.filter(
                 Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(organisation_name__icontains=word)
-                | Q(email__icontains=word) | Q(phone__icontains=word)
+                | Q(email__icontains=word) | Q(phone__icontains=word) | Q(city__icontains=word)
             )  # fmt: skip
         return contacts
 
@@ -100,17 +101,34 @@ class MailCategory(models.Model):
 
 class MailItemQuerySet(models.QuerySet):
     def for_agent(self, user):
-        """Mail of the agent's services (in charge or in copy), or assigned to them."""
+        """Mail of the agent's services (in charge or in copy), assigned to them or registered by them.
+
+        The mail office (a service of kind "mail") registers and routes everything: its members see all mail.
+        """
         if not user.is_authenticated:
             return self.none()
         services = Service.objects.for_agent(user)
-        return self.filter(Q(service__in=services) | Q(copies__in=services) | Q(assignee=user)).distinct()
+        if services.filter(kind=ServiceKind.MAIL).exists():
+            return self.all()
+        in_copy = MailItem.copies.through.objects.filter(service__in=services).values("mailitem_id")
+        return self.filter(Q(service__in=services) | Q(pk__in=in_copy) | Q(assignee=user) | Q(created_by=user))
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, today=None):
         return self.open().filter(due_date__lt=today or timezone.localdate(), paused_since__isnull=True)
+
+    def due_soon(self, today=None):
+        """Open items past their warning date (the category's alert days before the deadline) and not yet late."""
+        today = today or timezone.localdate()
+        return self.open().filter(paused_since__isnull=True, alert_on__lte=today, due_date__gte=today)
+
+    def matching(self, text):
+        """Items matching a number, a sender, or words of the subject, content and notes (see mailroom.search)."""
+        from mailroom.search import matching_items
+
+        return matching_items(self, text)
 
 
 def attachment_path(instance, filename):
@@ -142,6 +160,7 @@ class MailItem(models.Model):
     copies = models.ManyToManyField(Service, verbose_name=_("copies to"), blank=True, related_name="mail_copies")
     status = models.CharField(_("status"), max_length=12, choices=MailStatus.choices, default=MailStatus.REGISTERED)
     due_date = models.DateField(_("due date"), null=True, blank=True, db_index=True)
+    alert_on = models.DateField(_("warn from"), null=True, blank=True)
     paused_since = models.DateField(_("waiting for the sender since"), null=True, blank=True)
     in_reply_to = models.ForeignKey(
         "self", verbose_name=_("in reply to"), null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
@@ -155,6 +174,7 @@ class MailItem(models.Model):
         related_name="mail_items",
     )  # fmt: skip
     close_reason = models.TextField(_("reason for closing"), blank=True)
+    search_text = models.TextField(editable=False, blank=True, help_text="Subject, content and notes, for search.")
     external_id = models.CharField(_("message id"), max_length=255, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -172,6 +192,8 @@ class MailItem(models.Model):
         indexes = [
             models.Index(fields=["service", "status", "due_date"], name="mail_queue_idx"),
             models.Index(fields=["contact", "created_at"], name="mail_contact_idx"),
+            models.Index(fields=["service", "created_at"], name="mail_service_recent_idx"),
+            models.Index(fields=["created_at"], name="mail_recent_idx"),
         ]
 
     def __str__(self):
@@ -184,6 +206,12 @@ class MailItem(models.Model):
     def is_overdue(self, today=None):
         return bool(self.is_open and self.due_date and not self.paused_since
                     and self.due_date < (today or timezone.localdate()))  # fmt: skip
+
+    def is_due_soon(self, today=None):
+        today = today or timezone.localdate()
+        return bool(
+            self.is_open and self.alert_on and not self.paused_since and self.alert_on <= today <= self.due_date
+        )
 
 
 class MailAttachment(StoredFile):

@@ -1,5 +1,6 @@
 """Business rules of the mailroom: numbering, deadlines, routing, acknowledgements, replies, digests, retention."""
 
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from mailroom.enums import ActivityKind, Channel, Direction, MailStatus
 from mailroom.models import PLACEHOLDER, Contact, MailActivity, MailAttachment, MailItem
+from mailroom.search import search_text_of
 from mailroom.workflow import OPEN_STATUSES, target_status
 from portal.calendar import add_months, add_working_days, working_days_between
 from portal.enums import Role
@@ -23,6 +25,7 @@ from teleprocedures.enums import SilenceRule
 
 
 DUPLICATE_WINDOW_DAYS = 7
+DEFAULT_ALERT_DAYS = 3
 
 
 # --- Contacts -----------------------------------------------------------------------------------------------------
@@ -39,20 +42,27 @@ def link_account(contact):
     return contact
 
 
-def find_or_create_contact(data):
-    """Return the contact with this email (or these names and no email), created if new."""
+def find_contact(data):
+    """The contact with this email, or with these names and no email, if there is one."""
     email = (data.get("email") or "").strip()
     existing = Contact.objects.filter(email__iexact=email) if email else Contact.objects.filter(
         email="", last_name__iexact=data.get("last_name", ""), first_name__iexact=data.get("first_name", ""),
         organisation_name__iexact=data.get("organisation_name", ""),
     )  # fmt: skip
-    contact = existing.order_by("pk").first()
-    if contact is None:
-        names = ("kind", "first_name", "last_name", "organisation_name", "phone", "address_line", "postal_code",
-                 "city")  # fmt: skip
-        contact = link_account(Contact(email=email, **{name: data[name] for name in names if data.get(name)}))
-        contact.save()
+    return existing.order_by("pk").first()
+
+
+def create_contact(data):
+    names = ("kind", "first_name", "last_name", "organisation_name", "phone", "address_line", "postal_code", "city")
+    email = (data.get("email") or "").strip()
+    contact = Contact(email=email, **{name: data[name] for name in names if data.get(name)})
+    link_account(contact).save()
     return contact
+
+
+def find_or_create_contact(data):
+    """Return the contact with this email (or these names and no email), created if new."""
+    return find_contact(data) or create_contact(data)
 
 
 # --- Deadlines ----------------------------------------------------------------------------------------------------
@@ -70,6 +80,13 @@ def deadline_days(category, priority):
 def due_date_for(received_on, category, priority):
     days = deadline_days(category, priority)
     return add_working_days(received_on, days) if days else None
+
+
+def alert_date_for(due_date, category):
+    """From when the item shows as "due soon": the category's warning, in working days before the deadline."""
+    if due_date is None:
+        return None
+    return add_working_days(due_date, -(category.alert_days if category else DEFAULT_ALERT_DAYS))
 
 
 # --- Registration -------------------------------------------------------------------------------------------------
@@ -94,12 +111,15 @@ def _activity(item, kind, actor=None, text="", **data):
 
 
 def store_attachment(*, item, upload, is_reply=False):
+    """Keep a file of the item; its type is read from its first bytes, never taken from its name."""
+    from teleprocedures.fields import FILE_SIGNATURES, detect_file_kind
+
     name = getattr(upload, "name", "piece.pdf").rsplit("/", 1)[-1]
-    content = upload.read() if hasattr(upload, "read") else upload
+    kind = detect_file_kind(upload)
+    content = upload.read()
     return MailAttachment.objects.create(
         item=item, original_name=name, size=len(content), is_reply=is_reply,
-        content_type=getattr(upload, "detected_content_type", None) or getattr(upload, "content_type", None)
-        or "application/octet-stream",
+        content_type=FILE_SIGNATURES[kind][0] if kind else "application/octet-stream",
         file=ContentFile(content, name=name),
     )  # fmt: skip
 
@@ -116,14 +136,18 @@ def register(*, contact, subject, channel, actor=None, received_on=None, body=""
     service = service or (category.service if category else None)
     incoming = direction == Direction.INCOMING
     status = MailStatus.ROUTED if service else MailStatus.REGISTERED
-    item = MailItem.objects.create(
+    due_date = due_date_for(received_on, category, priority) if incoming else None
+    item = MailItem(
         number=_next_number(received_on.year), year=received_on.year, direction=direction, channel=channel,
         received_on=received_on, contact=contact, subject=subject.strip(), body=body, category=category,
         priority=priority, service=service, assignee=assignee,
-        status=status if incoming else MailStatus.CLOSED,
-        due_date=due_date_for(received_on, category, priority) if incoming else None,
+        status=status if incoming else MailStatus.CLOSED, due_date=due_date,
+        alert_on=alert_date_for(due_date, category),
         external_id=external_id, dossier=dossier, appointment=appointment, in_reply_to=in_reply_to, created_by=actor,
+        closed_at=None if incoming else timezone.now(),
     )  # fmt: skip
+    item.search_text = search_text_of(item)
+    item.save(force_insert=True)
     if copies:
         item.copies.set(copies)
     for upload in attachments:
@@ -135,6 +159,78 @@ def register(*, contact, subject, channel, actor=None, received_on=None, body=""
     if acknowledge and incoming:
         acknowledge_receipt(item)
     return item
+
+
+# --- Files kept while a registration form is corrected ----------------------------------------------------------
+
+KEPT_SALT = "mailroom.kept-upload"
+KEPT_DIR = "mail/pending"
+KEPT_MAX_AGE = timedelta(days=1)
+
+
+def keep_uploads(uploads, user):
+    """Store checked uploads aside and return signed tokens, so that a form shown again loses no file."""
+    from django.core import signing
+    from django.core.files.storage import default_storage
+
+    tokens = []
+    for upload in uploads:
+        name = upload.name.rsplit("/", 1)[-1][:150]
+        path = default_storage.save(f"{KEPT_DIR}/{user.pk}/{uuid.uuid4().hex}", upload)
+        content_type = getattr(upload, "detected_content_type", "") or "application/octet-stream"
+        tokens.append(signing.dumps({"p": path, "n": name, "t": content_type, "s": upload.size, "u": user.pk},
+                                    salt=KEPT_SALT))  # fmt: skip
+    return tokens
+
+
+def kept_uploads(tokens, user):
+    """The files behind signed tokens of this user (others, forged or expired ones are ignored)."""
+    from django.core import signing
+    from django.core.files.storage import default_storage
+
+    kept = []
+    for token in tokens:
+        try:
+            data = signing.loads(token, salt=KEPT_SALT, max_age=KEPT_MAX_AGE)
+        except signing.BadSignature:
+            continue
+        if data.get("u") == user.pk and default_storage.exists(data["p"]):
+            kept.append({"token": token, "path": data["p"], "name": data["n"], "content_type": data["t"],
+                         "size": data["s"]})  # fmt: skip
+    return kept
+
+
+def take_kept(kept):
+    """Read the kept files back as uploads and remove them from the waiting area."""
+    from django.core.files.storage import default_storage
+
+    uploads = []
+    for entry in kept:
+        with default_storage.open(entry["path"], "rb") as handle:
+            upload = ContentFile(handle.read(), name=entry["name"])
+        upload.detected_content_type = entry["content_type"]
+        uploads.append(upload)
+        default_storage.delete(entry["path"])
+    return uploads
+
+
+def purge_kept_uploads(*, now=None):
+    """Delete files kept for a form that was never sent again (older than a day)."""
+    from django.core.files.storage import default_storage
+
+    now = now or timezone.now()
+    removed = 0
+    try:
+        users, _files = default_storage.listdir(KEPT_DIR)
+    except FileNotFoundError:
+        return 0
+    for folder in users:
+        for name in default_storage.listdir(f"{KEPT_DIR}/{folder}")[1]:
+            path = f"{KEPT_DIR}/{folder}/{name}"
+            if now - default_storage.get_modified_time(path) > KEPT_MAX_AGE:
+                default_storage.delete(path)
+                removed += 1
+    return removed
 
 
 # --- Acknowledgements ---------------------------------------------------------------------------------------------
@@ -229,8 +325,14 @@ def assign(*, item, assignee, actor, request=None):
     return item
 
 
+@transaction.atomic
 def add_note(*, item, text, actor, request=None):
+    """A note on the item, visible to the agents who see it; its words are found by the search."""
+    item = _locked(item)
     note = _activity(item, ActivityKind.NOTE, actor, text)
+    notes = item.activity.filter(kind=ActivityKind.NOTE).values_list("text", flat=True)
+    item.search_text = search_text_of(item, notes)
+    item.save(update_fields=["search_text", "updated_at"])
     log_event(actor=actor, action="mail.note", obj=item, request=request)
     return note
 
@@ -267,10 +369,17 @@ def resume(*, item, actor, request=None):
     waited = working_days_between(item.paused_since, timezone.localdate()) if item.paused_since else 0
     if item.due_date and waited:
         item.due_date = add_working_days(item.due_date, waited)
+        item.alert_on = alert_date_for(item.due_date, item.category)
     item.paused_since = None
     item.save()
     _activity(item, ActivityKind.RESUMED, actor, waited_days=waited)
     return item
+
+
+def placeholder_help():
+    from mailroom.models import PLACEHOLDERS
+
+    return [("{{ " + name + " }}", label) for name, label in PLACEHOLDERS.items()]
 
 
 def fill_template(text, item, actor):
@@ -330,12 +439,6 @@ def close(*, item, actor, reason="", request=None):
 # --- Deadlines: digest and escalation -----------------------------------------------------------------------------
 
 
-def due_soon(items, today):
-    """Open items whose deadline comes within their category's warning (3 working days by default)."""
-    limit = add_working_days(today, 3)
-    return items.open().filter(paused_since__isnull=True, due_date__gte=today, due_date__lte=limit)
-
-
 def send_deadline_digest(*, today=None):
     """Each assignee gets their overdue and due-soon mail; each overdue item is escalated to its managers once."""
     from portal.models import User
@@ -343,12 +446,12 @@ def send_deadline_digest(*, today=None):
     today = today or timezone.localdate()
     base = MailItem.objects.select_related("contact", "service")
     digests = 0
-    concerned = (base.overdue(today) | due_soon(base, today)).exclude(assignee=None)
+    concerned = (base.overdue(today) | base.due_soon(today)).exclude(assignee=None)
     assignee_ids = set(concerned.values_list("assignee", flat=True))
     for user in User.objects.filter(pk__in=assignee_ids):
         mine = base.filter(assignee=user)
         queue_email(to=user.email, template="mailroom/email/digest", user=user,
-                    context={"overdue": list(mine.overdue(today)), "soon": list(due_soon(mine, today))})  # fmt: skip
+                    context={"overdue": list(mine.overdue(today)), "soon": list(mine.due_soon(today))})  # fmt: skip
         digests += 1
     escalated = 0
     already = MailActivity.objects.filter(kind=ActivityKind.ESCALATED).values("item")
@@ -381,6 +484,30 @@ def purge_past_retention(*, today=None):
             Contact.objects.filter(pk=contact_id, items__isnull=True).delete()
             purged += 1
     return purged
+
+
+def contact_timeline(contact, user):
+    """Everything the agent may see of this person or organisation, newest first: mail, requests, appointments."""
+    from appointments.models import Appointment
+    from teleprocedures.models import Dossier
+
+    entries = [
+        {"date": item.created_at, "kind": "mail", "object": item}
+        for item in MailItem.objects.for_agent(user).filter(contact=contact).select_related("service")
+    ]
+    person = Q(applicant=contact.user_id) if contact.user_id else Q(pk__in=[])
+    if contact.email:
+        person |= Q(applicant__email__iexact=contact.email)
+    dossiers = Dossier.objects.for_agent(user).filter(person).select_related("procedure")
+    entries += [{"date": dossier.submitted_at or dossier.created_at, "kind": "dossier", "object": dossier}
+                for dossier in dossiers]  # fmt: skip
+    who = Q(user=contact.user_id) if contact.user_id else Q(pk__in=[])
+    if contact.email:
+        who |= Q(email__iexact=contact.email)
+    appointments = Appointment.objects.for_agent(user).filter(who).select_related("motif", "site")
+    entries += [{"date": appointment.starts_at, "kind": "appointment", "object": appointment}
+                for appointment in appointments]  # fmt: skip
+    return sorted(entries, key=lambda entry: entry["date"], reverse=True)
 
 
 def personal_data(user):

@@ -1,4 +1,4 @@
-"""Public contact form, a citizen's mail in Mon espace, and the agents' view of a mail item."""
+"""Public contact form and a citizen's mail in Mon espace (the agents' views are in agent_views)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from mailroom import services
 from mailroom.enums import Channel
 from mailroom.forms import WriteForm
-from mailroom.models import MailItem
-from portal.decorators import agent_required
+from mailroom.models import MailAttachment
+from portal.files import serve_stored_file
 
 
 def write(request):
@@ -36,13 +36,17 @@ def write(request):
 
 @login_required
 def my_mail(request):
-    items = services.items_of_citizen(request.user).select_related("service", "in_reply_to")
+    items = (
+        services.items_of_citizen(request.user)
+        .select_related("service", "in_reply_to")
+        .prefetch_related("attachments")
+    )
     return render(request, "mailroom/my_mail.html", {"items": items})
 
 
-@agent_required
-def item(request, pk):
-    items = MailItem.objects.for_agent(request.user).select_related("contact", "category", "service", "assignee")
-    mail = get_object_or_404(items, pk=pk)
-    return render(request, "mailroom/item.html", {"item": mail, "activity": mail.activity.select_related("actor"),
-                                                  "attachments": mail.attachments.all()})  # fmt: skip
+@login_required
+def my_attachment(request, pk, attachment_pk):
+    """A citizen downloads a reply letter, or a file they sent, of their own mail only."""
+    items = services.items_of_citizen(request.user)
+    stored = get_object_or_404(MailAttachment, pk=attachment_pk, item__in=items, item=pk)
+    return serve_stored_file(request, stored, action="mail.file_access", obj=stored.item)

@@ -16,11 +16,12 @@ def is_working_day(day):
 
 
 def add_working_days(start, days):
-    """Return the date `days` working days after `start` (a date)."""
+    """Return the date `days` working days after `start` (a date); before it when `days` is negative."""
     current = start
-    remaining = days
+    remaining = abs(days)
+    step = timedelta(days=1 if days >= 0 else -1)
     while remaining > 0:
-        current += timedelta(days=1)
+        current += step
         if is_working_day(current):
             remaining -= 1
     return current

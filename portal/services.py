@@ -217,7 +217,10 @@ def remove_relative(*, relative, request=None):
 # --- Exports ------------------------------------------------------------------------------------------------------
 
 EXPORT_SYNC_LIMIT = 5000
-EXPORT_BUILDERS = {"dossiers": "teleprocedures.exports.dossier_table"}
+EXPORT_BUILDERS = {
+    "dossiers": "teleprocedures.exports.dossier_table",
+    "mail": "mailroom.exports.mail_table",
+}
 
 
 def export_table(kind, user, params):

@@ -547,11 +547,6 @@ def add_annotation(*, dossier, author, body, request=None):
     return note
 
 
-def log_file_access(*, attachment, actor, request):
-    log_event(actor=actor, action="dossier.file_access", obj=attachment.dossier, request=request,
-              attachment=attachment.pk, file=attachment.original_name)  # fmt: skip
-
-
 # --- Periodic jobs ------------------------------------------------------------------------------------------------
 
 

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.decorators import agent_required
+from portal.files import serve_stored_file
 from portal.params import int_param
 from teleprocedures import services
 from teleprocedures.definitions import page_by_id, translate, visible_pages
@@ -290,16 +291,7 @@ def dossier_detail(request, pk):
 
 
 def _serve(request, attachment):
-    services.log_file_access(attachment=attachment, actor=request.user, request=request)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        filename=attachment.original_name,
-        as_attachment=True,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return serve_stored_file(request, attachment, action="dossier.file_access", obj=attachment.dossier)
 
 
 @login_required
