@@ -7,6 +7,7 @@ from email import policy
 from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -81,6 +82,55 @@ def ingest(raw, *, category=None):
         services._activity(item, ActivityKind.NOTE, None, "Pièces jointes non reprises (format non accepté ou trop "
                            "volumineuses) : " + ", ".join(parsed["refused"]))  # fmt: skip
     return item, True
+
+
+def _set_aside(raw, name, error, directory):
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / name).write_bytes(raw)
+    (directory / f"{name}.reason.txt").write_text(f"{type(error).__name__}: {error}\n", encoding="utf-8")
+
+
+def ingest_imap(config, *, category=None, error_dir=None):
+    """Register the unread messages of an IMAP mailbox; each is marked read (and moved) only once registered.
+
+    A message that cannot be registered is copied to `error_dir` with the reason and flagged in the mailbox, so
+    that it is neither lost nor tried again; one registered twice (same Message-ID) is recognised.
+    """
+    import imaplib
+
+    error_dir = error_dir or settings.MAIL_ERROR_DIR
+    connect = imaplib.IMAP4_SSL if config.get("ssl", True) else imaplib.IMAP4
+    report = {"registered": 0, "already": 0, "errors": 0}
+    mailbox = connect(config["host"], config.get("port") or (993 if config.get("ssl", True) else 143))
+    try:
+        mailbox.login(config["user"], config["password"])
+        mailbox.select(config.get("folder") or "INBOX")
+        _status, data = mailbox.uid("SEARCH", None, "UNSEEN UNFLAGGED")
+        for uid in (data[0] or b"").split():
+            _status, parts = mailbox.uid("FETCH", uid, "(BODY.PEEK[])")
+            raw = next((part[1] for part in parts if isinstance(part, tuple)), b"")
+            try:
+                _item, created = ingest(raw, category=category)
+            except Exception as error:  # noqa: BLE001 (whatever breaks, the message is kept aside with the reason)
+                logger.warning("Could not register IMAP message %s: %s", uid, error)
+                _set_aside(raw, f"imap-{uid.decode()}-{timezone.now():%Y%m%d%H%M%S}.eml", error, error_dir)
+                mailbox.uid("STORE", uid, "+FLAGS", "(\\Flagged)")
+                report["errors"] += 1
+                continue
+            mailbox.uid("STORE", uid, "+FLAGS", "(\\Seen)")
+            if config.get("done_folder"):
+                mailbox.uid("COPY", uid, config["done_folder"])
+                mailbox.uid("STORE", uid, "+FLAGS", "(\\Deleted)")
+            report["registered" if created else "already"] += 1
+        if config.get("done_folder"):
+            mailbox.expunge()
+    finally:
+        try:
+            mailbox.logout()
+        except Exception:  # noqa: BLE001, S110 (the connection may already be gone)
+            pass
+    return report
 
 
 def ingest_directory(directory, *, category=None):

@@ -175,6 +175,19 @@ PERIODIC_JOBS = [
 MAIL_PRIORITY_DAYS = {"normal": 30, "urgent": 8, "very_urgent": 4}
 MAIL_RETENTION_YEARS = 5
 MAIL_MAX_ATTACHMENT_MB = 10
+# Incoming mailbox read by `manage.py ingest_mail --imap` (run it from the timer). Messages registered are marked
+# as read and, when MAIL_IMAP_DONE_FOLDER is set, moved there; a message that cannot be read is copied to
+# MAIL_ERROR_DIR with the reason and flagged in the mailbox, never deleted.
+MAIL_IMAP = {
+    "host": os.environ.get("MAIL_IMAP_HOST", ""),
+    "port": int(os.environ.get("MAIL_IMAP_PORT", "993")),
+    "user": os.environ.get("MAIL_IMAP_USER", ""),
+    "password": os.environ.get("MAIL_IMAP_PASSWORD", ""),
+    "folder": os.environ.get("MAIL_IMAP_FOLDER", "INBOX"),
+    "done_folder": os.environ.get("MAIL_IMAP_DONE_FOLDER", ""),
+    "ssl": os.environ.get("MAIL_IMAP_SSL", "1") == "1",
+}
+MAIL_ERROR_DIR = VAR_DIR / "mail-errors"
 # RSA invitations: how long the personal link stays valid, and when the one reminder goes.
 INVITATION_VALID_DAYS = 10
 INVITATION_REMINDER_DAYS = 3

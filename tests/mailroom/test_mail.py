@@ -230,3 +230,53 @@ def test_a_citizen_writes_and_sees_the_reply_in_my_space(client, category):
     assert "Route abîmée" in html and "Nous intervenons la semaine prochaine." in html
     client.force_login(UserFactory())
     assert "Route abîmée" not in client.get(reverse("mailroom:my_mail")).content.decode()
+
+
+class FakeMailbox:
+    """Stands for imaplib.IMAP4_SSL: a mailbox of three unread messages, one of them unreadable."""
+
+    messages = {}
+    flags = {}
+
+    def __init__(self, host, port):
+        self.host, self.port = host, port
+
+    def login(self, user, password):
+        assert (user, password) == ("courrier", "secret")
+
+    def select(self, folder):
+        return "OK", [b"3"]
+
+    def uid(self, command, *args):
+        if command == "SEARCH":
+            unread = [uid for uid in self.messages if not self.flags.get(uid)]
+            return "OK", [b" ".join(unread)]
+        if command == "FETCH":
+            return "OK", [(b"1 (UID 1 BODY[] {100}", self.messages[args[0]]), b")"]
+        if command == "STORE":
+            self.flags.setdefault(args[0], set()).add(args[2])
+        return "OK", [b""]
+
+    def expunge(self):
+        return "OK", [b""]
+
+    def logout(self):
+        return "BYE", [b""]
+
+
+def test_an_imap_mailbox_is_read_each_message_once_and_broken_ones_are_kept(monkeypatch, tmp_path, category):
+    import imaplib
+
+    from mailroom.ingestion import ingest_imap
+
+    FakeMailbox.messages = {b"1": EML, b"2": b"\x00 garbage", b"3": EML.replace(b"abc123", b"def456")}
+    FakeMailbox.flags = {}
+    monkeypatch.setattr(imaplib, "IMAP4_SSL", FakeMailbox)
+    config = {"host": "imap.example.org", "user": "courrier", "password": "secret", "folder": "INBOX", "ssl": True}
+    report = ingest_imap(config, category=category, error_dir=tmp_path)
+    assert report == {"registered": 2, "already": 0, "errors": 1}
+    assert MailItem.objects.filter(channel=Channel.EMAIL).count() == 2
+    assert FakeMailbox.flags == {b"1": {"(\\Seen)"}, b"2": {"(\\Flagged)"}, b"3": {"(\\Seen)"}}
+    kept = sorted(path.name for path in tmp_path.iterdir())
+    assert len(kept) == 2 and kept[0].endswith(".eml") and kept[1].endswith(".reason.txt")
+    assert ingest_imap(config, category=category, error_dir=tmp_path) == {"registered": 0, "already": 0, "errors": 0}
