@@ -8,6 +8,7 @@
   var results = document.getElementById("sender-results");
   var status = document.getElementById("sender-status");
   var newSender = document.getElementById("new-sender");
+  var findButton = form.querySelector("button[name=find]");
   var timer = null;
   var last = input.value.trim();
 
@@ -42,5 +43,6 @@
     if (event.key === "Enter") { event.preventDefault(); window.clearTimeout(timer); last = null; search(); }
   });
   results.addEventListener("change", syncNewSender);
+  if (findButton) { findButton.hidden = true; }  // the list follows the typing: the button is for no-JS only
   syncNewSender();
 }());

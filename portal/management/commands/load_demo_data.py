@@ -103,6 +103,61 @@ DEMO_MOTIFS = [
 DEMO_FOLLOW_UP = {"fr": "Consultation de suivi", "en": "Follow-up consultation", "ar": "استشارة متابعة"}
 DEMO_WORKSHOP = {"fr": "Atelier massage bébé", "en": "Baby massage workshop", "ar": "ورشة تدليك الرضيع"}
 
+# (key, name, service slug, deadline in working days, request to the administration, silence rule)
+DEMO_MAIL_CATEGORIES = [
+    (
+        "transport",
+        {"fr": "Transport scolaire adapté", "en": "Adapted school transport", "ar": "النقل المدرسي المكيّف"},
+        "transport-adapte",
+        15,
+        True,
+        "none",
+    ),
+    ("roads", {"fr": "Routes et voirie", "en": "Roads", "ar": "الطرق"}, "routes", 15, True, "svr"),
+    (
+        "social",
+        {"fr": "Aide sociale", "en": "Social aid", "ar": "المساعدة الاجتماعية"},
+        "aide-sociale",
+        30,
+        True,
+        "svr",
+    ),
+    (
+        "pmi",
+        {"fr": "PMI et petite enfance", "en": "Maternal and child health", "ar": "حماية الأم والطفل"},
+        "pmi",
+        15,
+        False,
+        "none",
+    ),
+    (
+        "rsa",
+        {"fr": "RSA et insertion", "en": "RSA and insertion", "ar": "الدخل التضامني والإدماج"},
+        "rsa-insertion",
+        15,
+        True,
+        "none",
+    ),
+    ("agriculture", {"fr": "Agriculture", "en": "Agriculture", "ar": "الفلاحة"}, "agriculture", 30, True, "svr"),
+    ("complaint", {"fr": "Réclamation", "en": "Complaint", "ar": "شكوى"}, None, 15, False, "none"),
+    ("other", {"fr": "Autre demande", "en": "Other", "ar": "طلب آخر"}, None, 30, False, "none"),
+]
+DEMO_REPLY_TEMPLATES = [
+    (
+        "Réponse favorable",
+        "{{ contact_address }}\n\nObjet : {{ subject }}\nRéf. : {{ number }}\n\n"
+        "Madame, Monsieur,\n\nPar votre courrier reçu le {{ received_on }}, vous nous avez sollicités. J'ai le plaisir "
+        "de vous informer qu'une suite favorable y est donnée.\n\nJe vous prie d'agréer, Madame, Monsieur, "
+        "l'expression de mes salutations distinguées.\n\n{{ signature }}",
+    ),
+    (
+        "Demande de pièces complémentaires",
+        "Objet : {{ subject }}\nRéf. : {{ number }}\n\nMadame, Monsieur,\n\n"
+        "Pour instruire votre demande reçue le {{ received_on }}, il nous manque les pièces suivantes : …\n\n"
+        "Le délai de traitement est suspendu jusqu'à leur réception.\n\n{{ signature }}",
+    ),
+]
+
 OPENING_HOURS = "Du lundi au vendredi, de 9 h à 12 h 30 et de 13 h 30 à 17 h."
 ACCESSIBILITY_INFO = (
     "Accueil de plain-pied, place de stationnement réservée devant l'entrée, boucle magnétique à l'accueil, "
@@ -209,6 +264,7 @@ class Command(BaseCommand):
         dossiers = self._demo_dossiers()
         self._demo_appointments(services["pmi"], sites)
         self._demo_rsa(services["rsa-insertion"], sites)
+        self._demo_mail(services)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(services)} services, {len(sites)} CDAS, {communes} communes, "
@@ -336,6 +392,46 @@ class Command(BaseCommand):
                 teleprocedures.store_page_uploads(dossier=draft, uploads={field_id: [upload]}, actor=applicant)
             teleprocedures.submit_dossier(dossier=draft, actor=applicant)
         return 2
+
+    def _demo_mail(self, services):
+        """Mail categories routed to the services, reply templates, and a few letters and emails (once)."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from mailroom import services as mailroom
+        from mailroom.models import Contact, MailCategory, ReplyTemplate
+
+        if MailCategory.objects.exists():
+            return
+        categories = {}
+        for key, name, service, days, is_request, rule in DEMO_MAIL_CATEGORIES:
+            categories[key] = MailCategory.objects.create(
+                name=name, service=services.get(service), deadline_days=days, is_request=is_request,
+                silence_rule=rule,
+            )  # fmt: skip
+        for name, body in DEMO_REPLY_TEMPLATES:
+            ReplyTemplate.objects.create(name=name, body=body)
+        today = timezone.localdate()
+        clerk = User.objects.get(email="accueil@demo.ille-et-vilaine.example")
+        citizen = User.objects.get(email="usager@demo.ille-et-vilaine.example")
+        mairie = Contact.objects.create(kind="organisation", organisation_name="Mairie de Vitré", last_name="Gautier",
+                                        first_name="Hélène", address_line="5 place du Château", postal_code="35500",
+                                        city="Vitré", email="mairie@vitre.example")  # fmt: skip
+        camille = mailroom.find_or_create_contact({"first_name": citizen.first_name, "last_name": citizen.last_name,
+                                                   "email": citizen.email})  # fmt: skip
+        riverain = Contact.objects.create(first_name="Paul", last_name="Le Floch", address_line="La Haute Touche",
+                                          postal_code="35133", city="Fougères", phone="+33299000001")  # fmt: skip
+        letters = [
+            (mairie, "Transport d'un élève de l'école Jean-Moulin", "paper", "transport", 40, "normal"),
+            (camille, "Horaires du taxi de mon fils", "email", "transport", 3, "urgent"),
+            (riverain, "Fossé bouché au lieu-dit La Haute Touche", "paper", "roads", 12, "normal"),
+            (riverain, "Réclamation sur le déneigement", "phone", "complaint", 1, "normal"),
+        ]
+        for contact, subject, channel, category, days_ago, priority in letters:
+            mailroom.register(contact=contact, subject=subject, channel=channel, category=categories[category],
+                              received_on=today - timedelta(days=days_ago), priority=priority, actor=clerk,
+                              body="Courrier de démonstration.")  # fmt: skip
 
     def _user(self, email, first_name, last_name):
         user, created = User.objects.get_or_create(
