@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from mailroom.models import Contact, MailActivity, MailAttachment, MailCategory, MailItem, ReplyTemplate
+from portal.admin import ReadOnlyAdminMixin
 
 
 @admin.register(MailCategory)
@@ -24,30 +25,22 @@ class ContactAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = MailAttachment
     fields = ["original_name", "content_type", "size", "is_reply", "created_at"]
     readonly_fields = fields
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class ActivityInline(admin.TabularInline):
+class ActivityInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = MailActivity
     fields = ["created_at", "kind", "actor", "text"]
     readonly_fields = fields
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MailItem)
-class MailItemAdmin(admin.ModelAdmin):
+class MailItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only here: mail is registered and processed in the agent space, where every change is logged."""
 
     list_display = ["number", "direction", "channel", "received_on", "contact", "subject", "service", "status",
@@ -58,12 +51,3 @@ class MailItemAdmin(admin.ModelAdmin):
     inlines = [AttachmentInline, ActivityInline]
     list_select_related = ["contact", "service"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

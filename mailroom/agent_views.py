@@ -186,18 +186,10 @@ def bulk(request):
 
 @agent_required
 def export(request):
-    """Export the filtered queue (or a selection): streamed at once, or built in the background when large."""
-    from portal.exports import FORMATS, export_response
-    from portal.services import EXPORT_SYNC_LIMIT, export_table, start_export
+    """Export the filtered queue (or a selection) of mail."""
+    from portal.views import queue_export
 
-    fmt = request.GET.get("format") if request.GET.get("format") in FORMATS else "csv"
-    params = {key: request.GET.getlist(key) for key in request.GET if key not in {"format", "page"}}
-    name, header, rows, total = export_table("mail", request.user, params)
-    if total > EXPORT_SYNC_LIMIT:
-        job = start_export(user=request.user, kind="mail", params=params, fmt=fmt, request=request)
-        return redirect("portal:export", pk=job.pk)
-    log_event(actor=request.user, action="export.download", request=request, kind="mail", format=fmt, rows=total)
-    return export_response(fmt, name, header, rows)
+    return queue_export(request, "mail")
 
 
 # --- One item -----------------------------------------------------------------------------------------------------

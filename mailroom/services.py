@@ -358,6 +358,7 @@ def pause(*, item, actor, text="", request=None):
     item.paused_since = timezone.localdate()
     item.save()
     _activity(item, ActivityKind.PAUSED, actor, text)
+    log_event(actor=actor, action="mail.pause", obj=item, request=request)
     return item
 
 
@@ -373,6 +374,7 @@ def resume(*, item, actor, request=None):
     item.paused_since = None
     item.save()
     _activity(item, ActivityKind.RESUMED, actor, waited_days=waited)
+    log_event(actor=actor, action="mail.resume", obj=item, request=request, waited_days=waited)
     return item
 
 

@@ -112,14 +112,10 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         self.message_user(request, _("%(count)s messages queued again.") % {"count": count})
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "object_type", "object_id", "ip_address"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["actor__email", "object_id", "action"]
-    date_hierarchy = "created_at"
+class ReadOnlyAdminMixin:
+    """Records written by the application only (audit, mail history): shown, never added, changed or deleted."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -127,3 +123,11 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "actor", "action", "object_type", "object_id", "ip_address"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["actor__email", "object_id", "action"]
+    date_hierarchy = "created_at"

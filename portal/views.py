@@ -243,3 +243,18 @@ def export_download(request, pk):
     job = get_object_or_404(ExportJob.objects.filter(user=request.user, status=ExportJob.Status.DONE), pk=pk)
     services.log_event(actor=request.user, action="export.download", obj=job, request=request)
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+
+
+def queue_export(request, kind):
+    """Export a filtered queue (or a selection) of `kind`: streamed at once, or built in the background when large."""
+    from portal.exports import FORMATS, export_response
+
+    fmt = request.GET.get("format") if request.GET.get("format") in FORMATS else "csv"
+    params = {key: request.GET.getlist(key) for key in request.GET if key not in {"format", "page"}}
+    name, header, rows, total = services.export_table(kind, request.user, params)
+    if total > services.EXPORT_SYNC_LIMIT:
+        job = services.start_export(user=request.user, kind=kind, params=params, fmt=fmt, request=request)
+        return redirect("portal:export", pk=job.pk)
+    services.log_event(actor=request.user, action="export.download", request=request, kind=kind, format=fmt,
+                       rows=total)  # fmt: skip
+    return export_response(fmt, name, header, rows)

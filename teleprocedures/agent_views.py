@@ -221,18 +221,10 @@ def decide(request, pk, transition):
 
 @agent_required
 def export(request):
-    """Export the filtered queue (or a selection): streamed at once, or built in the background when large."""
-    from portal.exports import FORMATS, export_response
-    from portal.services import EXPORT_SYNC_LIMIT, export_table, start_export
+    """Export the filtered queue (or a selection) of requests."""
+    from portal.views import queue_export
 
-    fmt = request.GET.get("format") if request.GET.get("format") in FORMATS else "csv"
-    params = {key: request.GET.getlist(key) for key in request.GET if key not in {"format", "page"}}
-    name, header, rows, total = export_table("dossiers", request.user, params)
-    if total > EXPORT_SYNC_LIMIT:
-        job = start_export(user=request.user, kind="dossiers", params=params, fmt=fmt, request=request)
-        return redirect("portal:export", pk=job.pk)
-    log_event(actor=request.user, action="export.download", request=request, kind="dossiers", format=fmt, rows=total)
-    return export_response(fmt, name, header, rows)
+    return queue_export(request, "dossiers")
 
 
 @agent_required

@@ -146,7 +146,8 @@ DEMO_REPLY_TEMPLATES = [
     (
         "Réponse favorable",
         "{{ contact_address }}\n\nObjet : {{ subject }}\nRéf. : {{ number }}\n\n"
-        "Madame, Monsieur,\n\nPar votre courrier reçu le {{ received_on }}, vous nous avez sollicités. J'ai le plaisir "
+        "Madame, Monsieur,\n\nPar votre courrier reçu le {{ received_on }}, vous nous avez sollicités. "
+        "J'ai le plaisir "
         "de vous informer qu'une suite favorable y est donnée.\n\nJe vous prie d'agréer, Madame, Monsieur, "
         "l'expression de mes salutations distinguées.\n\n{{ signature }}",
     ),
