@@ -34,7 +34,7 @@ def number_filter(text):
 
 
 def matching_items(items, text):
-    from mailroom.models import Contact
+    from mailroom.models import Contact, MailItem
 
     text = " ".join(text.split())[:200]
     if not text:
@@ -43,13 +43,17 @@ def matching_items(items, text):
     if by_number is not None:
         return items.filter(by_number)
     contact_ids = list(Contact.objects.search(text).values_list("pk", flat=True)[:MAX_CONTACTS])
+    by_sender = Q(contact_id__in=contact_ids) if contact_ids else Q(pk__in=[])
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
-        items = items.annotate(_document=SearchVector("search_text", config=SEARCH_CONFIG))
-        words = Q(_document=SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch"))
-    else:
-        words = Q()
-        for word in text.split()[:5]:
-            words &= Q(search_text__icontains=word)
-    return items.filter(Q(contact_id__in=contact_ids) | words) if contact_ids else items.filter(words)
+        # The matches are found first through the indexes (sender, full text), then ordered and paged: asked in
+        # one query, PostgreSQL would walk the queue in date order computing each item's words on the way.
+        matches = MailItem.objects.annotate(_document=SearchVector("search_text", config=SEARCH_CONFIG)).filter(
+            by_sender | Q(_document=SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch"))
+        )
+        return items.filter(pk__in=matches.values("pk"))
+    words = Q()
+    for word in text.split()[:5]:
+        words &= Q(search_text__icontains=word)
+    return items.filter(by_sender | words)

@@ -17,6 +17,7 @@ def site_map_sections():
                 (reverse("portal:home"), _("Home")),
                 (reverse("teleprocedures:catalogue"), _("Online procedures")),
                 *procedure_links(),
+                (reverse("mailroom:write"), _("Write to the Département")),
             ],
         },
         {
@@ -26,6 +27,7 @@ def site_map_sections():
                 (reverse("account_login"), _("Sign in")),
                 (reverse("account_reset_password"), _("Forgotten password")),
                 (reverse("portal:my_space"), _("My space")),
+                (reverse("mailroom:my_mail"), _("My mail")),
                 (reverse("portal:profile"), _("My profile")),
                 (reverse("portal:personal_data"), _("My personal data")),
             ],
