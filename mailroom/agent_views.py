@@ -214,31 +214,35 @@ def _action_forms(item, data=None, action=None):
     return {name: factory(data if name == action else None) for name, factory in factories.items()}
 
 
-ACTIONS = {
-    "take": (lambda item, request, data: services.assign(item=item, assignee=request.user, actor=request.user,
-                                                         request=request), _("You are now in charge of it.")),
-    "assign": (lambda item, request, data: services.assign(item=item, assignee=data["assignee"], actor=request.user,
-                                                           request=request), _("The mail item is assigned.")),
-    "note": (lambda item, request, data: services.add_note(item=item, text=data["text"], actor=request.user,
-                                                           request=request), _("Your note has been saved.")),
-    "forward": (lambda item, request, data: services.forward(item=item, service=data["service"],
-                                                             reason=data["reason"], actor=request.user,
-                                                             request=request), _("The mail item has been forwarded.")),
-    "wait": (lambda item, request, data: services.pause(item=item, actor=request.user, text=data["reason"],
-                                                        request=request),
-             _("The deadline is paused until the sender answers.")),
-    "resume": (lambda item, request, data: services.resume(item=item, actor=request.user, request=request),
-               _("The processing has resumed; the deadline is pushed back.")),
-    "close": (lambda item, request, data: services.close(item=item, actor=request.user, reason=data["reason"],
-                                                         request=request), _("The mail item is closed.")),
-    "reject": (lambda item, request, data: services.change_status(item=item, transition="reject", actor=request.user,
-                                                                  text=data["reason"], request=request),
-               _("The mail item is rejected.")),
-    "forward_out": (lambda item, request, data: services.change_status(item=item, transition="forward_out",
-                                                                       actor=request.user, text=data["reason"],
-                                                                       request=request),
-                    _("The mail item is recorded as forwarded to another body.")),
-}  # fmt: skip
+ACTIONS = ("take", "assign", "note", "forward", "wait", "resume", "close", "reject", "forward_out")
+
+
+def _run_action(action, item, request, data):
+    """Run one action of the item page through its service; return the message saying it is done."""
+    actor = request.user
+    if action in {"take", "assign"}:
+        assignee = actor if action == "take" else data["assignee"]
+        services.assign(item=item, assignee=assignee, actor=actor, request=request)
+        return _("You are now in charge of it.") if action == "take" else _("The mail item is assigned.")
+    if action == "note":
+        services.add_note(item=item, text=data["text"], actor=actor, request=request)
+        return _("Your note has been saved.")
+    if action == "forward":
+        services.forward(item=item, service=data["service"], reason=data["reason"], actor=actor, request=request)
+        return _("The mail item has been forwarded.")
+    if action == "wait":
+        services.pause(item=item, actor=actor, text=data["reason"], request=request)
+        return _("The deadline is paused until the sender answers.")
+    if action == "resume":
+        services.resume(item=item, actor=actor, request=request)
+        return _("The processing has resumed; the deadline is pushed back.")
+    if action == "close":
+        services.close(item=item, actor=actor, reason=data["reason"], request=request)
+        return _("The mail item is closed.")
+    services.change_status(item=item, transition=action, actor=actor, text=data["reason"], request=request)
+    if action == "reject":
+        return _("The mail item is rejected.")
+    return _("The mail item is recorded as forwarded to another body.")
 
 
 @agent_required
@@ -249,9 +253,8 @@ def item(request, pk):
     if action in ACTIONS:
         form = forms.get(action)
         if form is None or form.is_valid():
-            run, success = ACTIONS[action]
             try:
-                run(mail, request, form.cleaned_data if form else {})
+                success = _run_action(action, mail, request, form.cleaned_data if form else {})
             except (TransitionNotAllowed, ValueError) as error:
                 if form is not None and action == "close":
                     form.add_error("reason", str(error))

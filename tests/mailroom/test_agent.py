@@ -318,3 +318,13 @@ def test_waiting_files_older_than_a_day_are_purged(clerk):
     assert services.purge_kept_uploads() == 0 and default_storage.exists(path)
     assert services.purge_kept_uploads(now=timezone.now() + timedelta(days=2)) >= 1
     assert not default_storage.exists(path)
+
+
+def test_action_messages_are_in_the_agents_language(client, category, instructor):
+    item = _mail(category)
+    client.force_login(instructor)
+    url = reverse("mailroom:item", args=[item.pk])
+    response = client.post(url, {"action": "note", "note-text": "Vu"}, follow=True)
+    assert "Votre note est enregistrée." in response.content.decode()
+    response = client.post(f"/en{url}", {"action": "take"}, follow=True)
+    assert "You are now in charge of it." in response.content.decode()
