@@ -1,6 +1,7 @@
 """The agents' mailroom: registration, a service's queue, the item page and its actions, replies, the contact page."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -48,7 +49,6 @@ def register(request):
         return _find_sender(request, kept)
     form = RegisterForm(request.POST, request.FILES, user=request.user)
     valid = form.is_valid()
-    kept += _keep_new_uploads(request, form)
     contact = form.chosen_contact
     if valid and contact is None:
         contact = services.find_contact(form.new_sender())
@@ -65,6 +65,8 @@ def register(request):
             form.add_error("confirm_duplicate", message)
             valid = False
     if not valid:
+        if "attachments" not in form.errors:  # the files just sent are checked: kept for the corrected form
+            kept += services.keep_uploads(form.cleaned_data["attachments"], request.user)
         chosen = contact.pk if contact and form.chosen_contact else None
         matches = [contact] if chosen else []
         return _register_page(request, form, kept=kept, chosen=chosen, matches=matches, duplicates=duplicates)
@@ -73,8 +75,8 @@ def register(request):
     item = services.register(
         contact=contact, subject=data["subject"], body=data["body"], channel=data["channel"],
         received_on=data["received_on"], category=data["category"], priority=data["priority"],
-        service=data["service"], copies=data["copies"], attachments=services.take_kept(kept), actor=request.user,
-        request=request,
+        service=data["service"], copies=data["copies"], attachments=services.take_kept(kept) + data["attachments"],
+        actor=request.user, request=request,
     )  # fmt: skip
     request.session[STICKY] = {"channel": data["channel"], "received_on": data["received_on"].isoformat()}
     messages.success(request, _("Registered under number %(number)s.") % {"number": item.number})
@@ -83,25 +85,21 @@ def register(request):
     return redirect("mailroom:item", pk=item.pk)
 
 
-def _keep_new_uploads(request, form):
-    uploads = form.cleaned_data.get("attachments") or [] if hasattr(form, "cleaned_data") else []
-    if "attachments" in form.errors:
-        return []
-    return services.kept_uploads(services.keep_uploads(uploads, request.user), request.user)
-
-
 def _find_sender(request, kept):
     """Without JavaScript, "Search" shows the matching senders; everything typed is shown again, unchanged."""
     values = request.POST.dict()
     values["copies"] = request.POST.getlist("copies")
     form = RegisterForm(user=request.user, initial=values)
-    upload_form = RegisterForm(request.POST, request.FILES, user=request.user)
-    upload_form.is_valid()
-    kept += _keep_new_uploads(request, upload_form)
+    upload_errors = None
+    try:
+        kept += services.keep_uploads(form.fields["attachments"].clean(request.FILES.getlist("attachments")),
+                                      request.user)  # fmt: skip
+    except ValidationError as error:
+        upload_errors = error.messages
     query = request.POST.get("sender", "").strip()
     matches = list(Contact.objects.search(query)[:20]) if query else []
     return _register_page(request, form, kept=kept, chosen=None, matches=matches, searched=query,
-                          upload_errors=upload_form.errors.get("attachments"))  # fmt: skip
+                          upload_errors=upload_errors)  # fmt: skip
 
 
 def _register_page(request, form, *, kept, chosen, matches, duplicates=(), searched=None, upload_errors=None):

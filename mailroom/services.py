@@ -169,18 +169,22 @@ KEPT_MAX_AGE = timedelta(days=1)
 
 
 def keep_uploads(uploads, user):
-    """Store checked uploads aside and return signed tokens, so that a form shown again loses no file."""
+    """Store checked uploads aside, so that a form shown again loses no file; return them as `kept_uploads` does.
+
+    Each carries a signed token (the form sends it back) naming the file and the agent it belongs to.
+    """
     from django.core import signing
     from django.core.files.storage import default_storage
 
-    tokens = []
+    kept = []
     for upload in uploads:
-        name = upload.name.rsplit("/", 1)[-1][:150]
-        path = default_storage.save(f"{KEPT_DIR}/{user.pk}/{uuid.uuid4().hex}", upload)
         content_type = getattr(upload, "detected_content_type", "") or "application/octet-stream"
-        tokens.append(signing.dumps({"p": path, "n": name, "t": content_type, "s": upload.size, "u": user.pk},
-                                    salt=KEPT_SALT))  # fmt: skip
-    return tokens
+        path = default_storage.save(f"{KEPT_DIR}/{user.pk}/{uuid.uuid4().hex}", upload)
+        entry = {"path": path, "name": upload.name.rsplit("/", 1)[-1][:150], "size": upload.size,
+                 "content_type": content_type}  # fmt: skip
+        data = {"p": entry["path"], "n": entry["name"], "t": entry["content_type"], "s": entry["size"], "u": user.pk}
+        kept.append({**entry, "token": signing.dumps(data, salt=KEPT_SALT)})
+    return kept
 
 
 def kept_uploads(tokens, user):

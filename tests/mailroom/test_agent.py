@@ -98,7 +98,7 @@ def test_a_missing_sender_is_said_at_the_field_and_nothing_typed_or_uploaded_is_
 
 def test_kept_files_of_someone_else_or_forged_are_ignored(client, clerk, category, mail_office):
     other = agent(role=Role.RECEPTION, service=mail_office)
-    token = services.keep_uploads([ContentFile(PDF, name="autre.pdf")], other)[0]
+    token = services.keep_uploads([ContentFile(PDF, name="autre.pdf")], other)[0]["token"]
     response = client.post(reverse("mailroom:register"), {**registration(category), "kept": [token, "forged:1"]})
     assert response.status_code == 302
     assert MailItem.objects.get().attachments.count() == 0
@@ -313,8 +313,7 @@ def test_a_citizen_downloads_their_reply_letter_and_nobody_else_can(client, cate
 
 
 def test_waiting_files_older_than_a_day_are_purged(clerk):
-    token = services.keep_uploads([ContentFile(PDF, name="oublie.pdf")], clerk)[0]
-    path = services.kept_uploads([token], clerk)[0]["path"]
+    path = services.keep_uploads([ContentFile(PDF, name="oublie.pdf")], clerk)[0]["path"]
     assert services.purge_kept_uploads() == 0 and default_storage.exists(path)
     assert services.purge_kept_uploads(now=timezone.now() + timedelta(days=2)) >= 1
     assert not default_storage.exists(path)
