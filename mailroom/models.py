@@ -14,6 +14,9 @@ from portal.models import Service, StoredFile
 from teleprocedures.enums import SilenceRule
 
 
+DEFAULT_ALERT_DAYS = 3
+
+
 class ContactQuerySet(models.QuerySet):
     def search(self, text):
         """Contacts whose name, organisation, email, phone or city contains every word typed."""
@@ -77,7 +80,7 @@ class MailCategory(models.Model):
     deadline_days = models.PositiveSmallIntegerField(
         _("deadline (working days)"), null=True, blank=True, default=15, help_text=_("Empty: no deadline.")
     )
-    alert_days = models.PositiveSmallIntegerField(_("warn (working days before)"), default=3)
+    alert_days = models.PositiveSmallIntegerField(_("warn (working days before)"), default=DEFAULT_ALERT_DAYS)
     is_request = models.BooleanField(
         _("request to the administration"), default=False,
         help_text=_("Gets the acknowledgement of receipt required by the CRPA (L112-3)."),
@@ -99,6 +102,16 @@ class MailCategory(models.Model):
         return translate(self.name)
 
 
+def late_condition(today):
+    """Open mail past its deadline (a paused deadline is not late); with `open()` or inside a count."""
+    return Q(paused_since__isnull=True, due_date__lt=today)
+
+
+def due_soon_condition(today):
+    """Open mail past its warning date (the category's alert days before the deadline) and not yet late."""
+    return Q(paused_since__isnull=True, alert_on__lte=today, due_date__gte=today)
+
+
 class MailItemQuerySet(models.QuerySet):
     def for_agent(self, user):
         """Mail of the agent's services (in charge or in copy), assigned to them or registered by them.
@@ -117,12 +130,10 @@ class MailItemQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, today=None):
-        return self.open().filter(due_date__lt=today or timezone.localdate(), paused_since__isnull=True)
+        return self.open().filter(late_condition(today or timezone.localdate()))
 
     def due_soon(self, today=None):
-        """Open items past their warning date (the category's alert days before the deadline) and not yet late."""
-        today = today or timezone.localdate()
-        return self.open().filter(paused_since__isnull=True, alert_on__lte=today, due_date__gte=today)
+        return self.open().filter(due_soon_condition(today or timezone.localdate()))
 
     def matching(self, text):
         """Items matching a number, a sender, or words of the subject, content and notes (see mailroom.search)."""

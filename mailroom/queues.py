@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from mailroom.forms import QueueFilterForm
-from mailroom.models import MailItem
+from mailroom.models import MailItem, due_soon_condition, late_condition
 from mailroom.workflow import DONE_STATUSES, OPEN_STATUSES
 from portal.enums import ServiceKind
 from portal.models import Service
@@ -104,11 +104,10 @@ class Queue:
         """The size of each open tab, in two queries (one for the service, one for the agent's own)."""
         today = timezone.localdate()
         open_items = self._of_service().filter(status__in=OPEN_STATUSES, direction="incoming")
-        live = Q(paused_since__isnull=True)
         counts = open_items.aggregate(
             to_assign=Count("pk", filter=Q(assignee__isnull=True)),
-            late=Count("pk", filter=live & Q(due_date__lt=today)),
-            due_soon=Count("pk", filter=live & Q(alert_on__lte=today, due_date__gte=today)),
+            late=Count("pk", filter=late_condition(today)),
+            due_soon=Count("pk", filter=due_soon_condition(today)),
             to_route=Count("pk", filter=Q(service__isnull=True)),
         )
         counts["mine"] = MailItem.objects.open().filter(assignee=self.user).count()

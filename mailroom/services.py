@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from mailroom.enums import ActivityKind, Channel, Direction, MailStatus
-from mailroom.models import PLACEHOLDER, Contact, MailActivity, MailAttachment, MailItem
+from mailroom.models import DEFAULT_ALERT_DAYS, PLACEHOLDER, Contact, MailActivity, MailAttachment, MailItem
 from mailroom.search import search_text_of
 from mailroom.workflow import OPEN_STATUSES, target_status
 from portal.calendar import add_months, add_working_days, working_days_between
@@ -25,7 +25,6 @@ from teleprocedures.enums import SilenceRule
 
 
 DUPLICATE_WINDOW_DAYS = 7
-DEFAULT_ALERT_DAYS = 3
 
 
 # --- Contacts -----------------------------------------------------------------------------------------------------
