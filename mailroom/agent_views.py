@@ -5,12 +5,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mailroom import services
-from mailroom.enums import ActivityKind
 from mailroom.forms import (
     AssignForm,
     ForwardForm,
@@ -138,7 +136,7 @@ def queue(request):
     tabs = [(key, label, counts.get(key) if key in COUNTED_TABS else None) for key, label in queue.tabs.items()]
     return render(request, "mailroom/agent/queue.html", {
         "queue": queue, "form": form, "tab": tab, "rows": rows, "page_number": number, "has_next": has_next,
-        "query": query.urlencode(), "tab_query": tab_query.urlencode(), "tabs": tabs, "today": timezone.localdate(),
+        "query": query.urlencode(), "tab_query": tab_query.urlencode(), "tabs": tabs,
         "colleagues": _colleagues(queue.service) if queue.service else [],
     })  # fmt: skip
 
@@ -318,5 +316,4 @@ def contact(request, pk):
     if not timeline:
         raise Http404  # a contact the agent has nothing to do with is not shown
     log_event(actor=request.user, action="mail.contact_view", obj=person, request=request)
-    return render(request, "mailroom/agent/contact.html", {"contact": person, "timeline": timeline,
-                                                           "activity_kinds": ActivityKind})  # fmt: skip
+    return render(request, "mailroom/agent/contact.html", {"contact": person, "timeline": timeline})
