@@ -26,6 +26,7 @@ from portal.decorators import agent_required
 from portal.files import serve_stored_file
 from portal.models import User
 from portal.services import log_event
+from portal.views import export_selection
 
 
 # --- Registration -------------------------------------------------------------------------------------------------
@@ -158,8 +159,7 @@ def bulk(request):
         messages.error(request, _("Select at least one mail item."))
         return redirect(f"{reverse('mailroom:queue')}?{back}")
     if action in {"csv", "ods", "xlsx"}:
-        query = "&".join([f"ids={pk}" for pk in ids] + [f"format={action}", "tab=all"])
-        return redirect(f"{reverse('mailroom:export')}?{query}")
+        return export_selection("mailroom:export", ids, action)
     if action not in {"assign_me", "assign"}:
         messages.error(request, _("Choose an action."))
         return redirect(f"{reverse('mailroom:queue')}?{back}")

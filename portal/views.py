@@ -258,3 +258,9 @@ def queue_export(request, kind):
     services.log_event(actor=request.user, action="export.download", request=request, kind=kind, format=fmt,
                        rows=total)  # fmt: skip
     return export_response(fmt, name, header, rows)
+
+
+def export_selection(export_url_name, ids, fmt):
+    """Send the queue's selected rows to its export view (the selection spans all tabs)."""
+    query = "&".join([f"ids={pk}" for pk in ids] + [f"format={fmt}", "tab=all"])
+    return redirect(f"{reverse(export_url_name)}?{query}")

@@ -238,8 +238,9 @@ def bulk(request):
         messages.error(request, _("Select at least one request."))
         return redirect(f"{reverse('teleprocedures:queue')}?{back}")
     if action in {"csv", "xlsx", "ods"}:
-        query = "&".join([f"ids={pk}" for pk in ids] + [f"format={action}", "tab=all"])
-        return redirect(f"{reverse('teleprocedures:export')}?{query}")
+        from portal.views import export_selection
+
+        return export_selection("teleprocedures:export", ids, action)
     dossiers = list(Dossier.objects.for_agent(request.user).filter(pk__in=ids).select_related("procedure__service"))
     body = request.POST.get("bulk_text", "").strip()[:5000]
     done, refused = 0, []

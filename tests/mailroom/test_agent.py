@@ -327,3 +327,13 @@ def test_action_messages_are_in_the_agents_language(client, category, instructor
     assert "Votre note est enregistrée." in response.content.decode()
     response = client.post(f"/en{url}", {"action": "take"}, follow=True)
     assert "You are now in charge of it." in response.content.decode()
+
+
+def test_exporting_a_selection_exports_only_the_selected_items(client, category, instructor):
+    items = [_mail(category, f"Demande {n}") for n in range(3)]
+    client.force_login(instructor)
+    response = client.post(reverse("mailroom:bulk"), {"ids": [items[0].pk, items[2].pk], "bulk_action": "csv"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("mailroom:export"))
+    export = client.get(response["Location"])
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig")), delimiter=";"))
+    assert sorted(row[5] for row in rows[1:]) == ["Demande 0", "Demande 2"]
