@@ -257,7 +257,7 @@ class Invitation(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    created_at = models.DateTimeField(_("invited at"), default=timezone.now, db_index=True)
     expires_at = models.DateTimeField(_("link valid until"))
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     appointment = models.OneToOneField(

@@ -187,3 +187,56 @@ def next_available(*, motif, sites=None, now=None):
             return None
         start = end + timedelta(days=1)
     return None
+
+
+def opening_capacity(*, schedules, start_date, end_date):
+    """Count the appointment slots the schedules opened between two dates (inclusive), per site.
+
+    Each opening (holidays and absences taken out) is cut into slots of its shortest motif (duration + buffer), as the
+    slot search does; appointments already booked are not subtracted: capacity is what was offered, booked or not.
+    Two queries: schedules with their motifs, absences.
+    """
+    zone = ZoneInfo(settings.TIME_ZONE)
+    schedules = [
+        schedule
+        for schedule in schedules.filter(valid_from__lte=end_date)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start_date))
+        .prefetch_related("motifs")
+        if any(not motif.is_collective for motif in schedule.motifs.all())
+    ]
+    window_start = datetime.combine(start_date, datetime.min.time(), zone)
+    window_end = datetime.combine(end_date + timedelta(days=1), datetime.min.time(), zone)
+    absent = defaultdict(list)
+    agent_ids = {schedule.agent_id for schedule in schedules}
+    absences = Absence.objects.filter(agent__in=agent_ids, starts_at__lt=window_end).filter(
+        Q(ends_at__gt=window_start) | Q(weekly_until__gte=start_date)
+    )
+    for absence in absences:
+        for start, end in _absence_intervals(absence, window_start, window_end):
+            absent[absence.agent_id].append((start.timestamp(), end.timestamp()))
+    absent = {agent_id: _merge(intervals) for agent_id, intervals in absent.items()}
+    absent_ends = {agent_id: [end for _start, end in intervals] for agent_id, intervals in absent.items()}
+    capacity = defaultdict(int)
+    day = start_date
+    while day <= end_date:
+        if day not in french_holidays(day.year):
+            for schedule in schedules:
+                if not _opens_on(schedule, day):
+                    continue
+                step = 60 * min(
+                    motif.duration_minutes + motif.buffer_minutes
+                    for motif in schedule.motifs.all()
+                    if not motif.is_collective
+                )
+                opening_start = datetime.combine(day, schedule.start_time, zone).timestamp()
+                opening_end = datetime.combine(day, schedule.end_time, zone).timestamp()
+                busy = absent.get(schedule.agent_id)
+                parts = (
+                    _free_parts(opening_start, opening_end, busy, absent_ends[schedule.agent_id])
+                    if busy
+                    else ((opening_start, opening_end),)
+                )
+                for free_start, free_end in parts:
+                    capacity[schedule.site_id] += int((free_end - free_start) // step) if step else 0
+        day += timedelta(days=1)
+    return dict(capacity)

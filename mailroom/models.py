@@ -193,6 +193,8 @@ class MailItem(models.Model):
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     objects = MailItemQuerySet.as_manager()
 
@@ -205,6 +207,7 @@ class MailItem(models.Model):
             models.Index(fields=["contact", "created_at"], name="mail_contact_idx"),
             models.Index(fields=["service", "created_at"], name="mail_service_recent_idx"),
             models.Index(fields=["created_at"], name="mail_recent_idx"),
+            models.Index(fields=["service", "received_on"], name="mail_service_received_idx"),
         ]
 
     def __str__(self):

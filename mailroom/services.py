@@ -273,6 +273,11 @@ def acknowledgement_pdf(item, context):
     return render_pdf("mailroom/pdf/acknowledgement.html", context, language=_language(item))
 
 
+def _mark_acknowledged(item):
+    item.acknowledged_at = timezone.now()
+    MailItem.objects.filter(pk=item.pk).update(acknowledged_at=item.acknowledged_at)
+
+
 def acknowledge_receipt(item):
     """Email and web mail get a receipt at once (CRPA mentions when it is a request); paper requests get a letter."""
     contact = item.contact
@@ -285,11 +290,13 @@ def acknowledge_receipt(item):
         queue_email(to=contact.email, template="mailroom/email/receipt", context=context, user=contact.user,
                     language=_language(item), attachments=attachments)  # fmt: skip
         _activity(item, ActivityKind.ACKNOWLEDGED, None, by="email", to=contact.email, crpa=is_request)
+        _mark_acknowledged(item)
     elif is_request and item.channel == Channel.PAPER:
         pdf = acknowledgement_pdf(item, context)
         store_attachment(item=item, upload=ContentFile(pdf, name=f"accuse-de-reception-{item.number}.pdf"),
                          is_reply=True)  # fmt: skip
         _activity(item, ActivityKind.ACKNOWLEDGED, None, by="letter", crpa=True)
+        _mark_acknowledged(item)
 
 
 # --- Processing ---------------------------------------------------------------------------------------------------
@@ -428,7 +435,8 @@ def reply(*, item, text, by, actor, request=None):
                     user=item.contact.user, language=language,
                     attachments=[(name, pdf, "application/pdf")])  # fmt: skip
     item.status = MailStatus.ANSWERED
-    item.save(update_fields=["status", "updated_at"])
+    item.answered_at = timezone.now()
+    item.save(update_fields=["status", "answered_at", "updated_at"])
     _activity(item, ActivityKind.REPLIED, actor, by=by, outgoing=outgoing.number)
     log_event(actor=actor, action="mail.reply", obj=item, request=request, by=by, outgoing=outgoing.pk)
     return outgoing

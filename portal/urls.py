@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("", include("teleprocedures.urls")),
     path("", include("appointments.urls")),
     path("", include("mailroom.urls")),
+    path("", include("dashboards.urls")),
     path("compte/", include("allauth.urls")),
     prefix_default_language=False,
 )

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -169,6 +171,11 @@ class Dossier(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, db_index=True)
     due_on = models.DateField(_("due on"), null=True, blank=True, db_index=True)
     paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
+    paused_duration = models.DurationField(
+        _("time paused"),
+        default=timedelta,
+        help_text=_("Time spent waiting for the applicant, not counted as processing."),
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     is_late_filing = models.BooleanField(_("filed late"), default=False)
     commune = models.ForeignKey(
@@ -198,7 +205,10 @@ class Dossier(models.Model):
                 fields=["procedure", "applicant"], condition=Q(state="draft"), name="one_draft_per_procedure"
             )
         ]
-        indexes = [models.Index(fields=["procedure", "state", "submitted_at"], name="dossier_queue_idx")]
+        indexes = [
+            models.Index(fields=["procedure", "state", "submitted_at"], name="dossier_queue_idx"),
+            models.Index(fields=["procedure", "decided_at"], name="dossier_decided_idx"),
+        ]
 
     def __str__(self):
         return self.number or _("Draft %(id)s") % {"id": self.pk}
@@ -206,6 +216,13 @@ class Dossier(models.Model):
     @property
     def definition(self):
         return self.version.definition
+
+    @property
+    def processing_time(self):
+        """Time from submission to decision, without the time spent waiting for the applicant."""
+        if not (self.submitted_at and self.decided_at):
+            return None
+        return self.decided_at - self.submitted_at - self.paused_duration
 
     @property
     def is_overdue(self):

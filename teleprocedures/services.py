@@ -434,6 +434,13 @@ def request_information(*, dossier, items, respond_by, actor, expected_revision=
     return info
 
 
+def _end_pause(dossier, now):
+    """Stop the pause clock: the time spent waiting for the applicant is not processing time."""
+    if dossier.paused_at:
+        dossier.paused_duration += now - dossier.paused_at
+    dossier.paused_at = None
+
+
 @transaction.atomic
 def provide_information(*, dossier, answer, uploads, actor, request=None):
     """Record the applicant's answer and files; the deadline resumes, extended by the time it was paused."""
@@ -449,7 +456,7 @@ def provide_information(*, dossier, answer, uploads, actor, request=None):
     if dossier.paused_at and dossier.due_on:
         paused_days = (timezone.localdate(now) - timezone.localdate(dossier.paused_at)).days
         dossier.due_on += timedelta(days=paused_days)
-    dossier.paused_at = None
+    _end_pause(dossier, now)
     _record(dossier, transition="provide_info", target=target, actor=actor, request=request)
     dossier.save()
     _notify_assignee(dossier, "information_provided")
@@ -474,7 +481,7 @@ def decide(*, dossier, transition, reasons, actor, data=None, expected_revision=
         decided_at=now,
     )
     dossier.decided_at = now
-    dossier.paused_at = None
+    _end_pause(dossier, now)
     _record(dossier, transition=transition, target=target, actor=actor, request=request, note=reasons,
             by_silence=by_silence)  # fmt: skip
     dossier.save()
@@ -518,7 +525,7 @@ def decision_pdf(dossier, decision):
 def withdraw_dossier(*, dossier, actor, request=None):
     dossier = _locked(dossier)
     _record(dossier, transition="withdraw", target=target_state(dossier, "withdraw"), actor=actor, request=request)
-    dossier.paused_at = None
+    _end_pause(dossier, timezone.now())
     dossier.save()
     return dossier
 

@@ -1,0 +1,186 @@
+"""Appointment indicators: capacity and fill rate, who booked, no-shows, next free slot, the RSA invitation funnel."""
+
+from datetime import timedelta
+
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from appointments.enums import AppointmentStatus as S
+from appointments.enums import BookedVia
+from appointments.models import ACTIVE_STATUSES, Appointment, CollectiveSession, Invitation, Motif, OpeningSchedule
+from appointments.slots import next_available, opening_capacity
+from dashboards.indicators.stats import day_percentiles, duration, rate, rounded
+from dashboards.indicators.tables import Chart, Figure, Table
+from portal.models import Site
+
+
+def appointments_in_scope(scope):
+    queryset = Appointment.objects.filter(motif__service_id__in=scope.service_ids)
+    if scope.site_ids is not None:
+        queryset = queryset.filter(site_id__in=scope.site_ids)
+    return queryset.order_by()
+
+
+def _schedules(scope):
+    schedules = OpeningSchedule.objects.filter(motifs__service_id__in=scope.service_ids).distinct()
+    if scope.site_ids is not None:
+        schedules = schedules.filter(site_id__in=scope.site_ids)
+    return schedules
+
+
+def offered(scope, range_):
+    """Slots opened by the schedules per site, plus the seats of the collective sessions held in the period."""
+    capacity = opening_capacity(schedules=_schedules(scope), start_date=range_.start, end_date=range_.end)
+    start, end = range_.bounds()
+    sessions = CollectiveSession.objects.open().filter(
+        motif__service_id__in=scope.service_ids, starts_at__gte=start, starts_at__lt=end
+    )
+    if scope.site_ids is not None:
+        sessions = sessions.filter(site_id__in=scope.site_ids)
+    for site_id, seats in sessions.values_list("site_id").annotate(seats=Sum("seats")).order_by():
+        capacity[site_id] = capacity.get(site_id, 0) + (seats or 0)
+    return capacity
+
+
+def appointment_indicators(scope, *, now=None):
+    now = now or timezone.now()
+    appointments = appointments_in_scope(scope)
+    start, end = scope.current.bounds()
+    previous_start, previous_end = scope.previous.bounds()
+    in_current = Q(starts_at__gte=start, starts_at__lt=end)
+    in_previous = Q(starts_at__gte=previous_start, starts_at__lt=previous_end)
+    active = Q(status__in=ACTIVE_STATUSES)
+    counts = {}
+    for name, period in (("", in_current), ("_before", in_previous)):
+        counts.update({
+            f"booked{name}": Count("pk", filter=period & active),
+            f"seen{name}": Count("pk", filter=period & Q(status=S.SEEN)),
+            f"no_show{name}": Count("pk", filter=period & Q(status=S.NO_SHOW)),
+            f"excused{name}": Count("pk", filter=period & Q(status=S.EXCUSED)),
+            f"cancelled{name}": Count("pk", filter=period & Q(status=S.CANCELLED)),
+        })  # fmt: skip
+    for via in BookedVia:
+        counts[f"via_{via}"] = Count("pk", filter=in_current & Q(booked_via=via) & ~Q(status=S.CANCELLED))
+    totals = appointments.filter(in_current | in_previous).aggregate(**counts)
+    per_site = dict(appointments.filter(in_current & active).values_list("site_id").annotate(n=Count("pk")).order_by())
+    capacity = offered(scope, scope.current)
+    capacity_before = offered(scope, scope.previous)
+
+    def excused_rate(suffix):
+        return rate(totals[f"excused{suffix}"], totals[f"booked{suffix}"] + totals[f"excused{suffix}"])
+
+    def no_show_rate(suffix):
+        return rate(totals[f"no_show{suffix}"], totals[f"seen{suffix}"] + totals[f"no_show{suffix}"])
+
+    offered_total, offered_before = sum(capacity.values()), sum(capacity_before.values())
+    figures = [
+        Figure(_("Slots offered"), offered_total, offered_before,
+               help=_("Opening hours cut into appointments, holidays and absences taken out, plus the seats of "
+                      "collective sessions.")),
+        Figure(_("Appointments booked"), totals["booked"], totals["booked_before"]),
+        Figure(_("Fill rate"), rate(totals["booked"], offered_total), rate(totals["booked_before"], offered_before),
+               unit="%"),
+        Figure(_("Did not come"), no_show_rate(""), no_show_rate("_before"), unit="%", lower_is_better=True,
+               help=_("Out of the appointments that took place or were missed.")),
+        Figure(_("Cancelled by the person"), excused_rate(""), excused_rate("_before"), unit="%",
+               lower_is_better=True),
+    ]  # fmt: skip
+    sites = {site.pk: site.name for site in Site.objects.filter(pk__in=set(capacity) | set(per_site))}
+    site_rows = [
+        [sites.get(site_id, _("By phone or at home")), capacity.get(site_id, 0), per_site.get(site_id, 0),
+         rate(per_site.get(site_id, 0), capacity.get(site_id, 0))]
+        for site_id in sorted(set(capacity) | set(per_site), key=lambda pk: str(sites.get(pk, "")))
+    ]  # fmt: skip
+    via_total = sum(totals[f"via_{via}"] for via in BookedVia)
+    tables = [
+        Table("appointments_by_site", _("Slots offered and booked by site"),
+              [_("Site"), _("Slots offered"), _("Booked"), _("Fill rate (%)")], site_rows,
+              chart=Chart(value_column=3, maximum=100)),
+        Table("appointments_by_whom", _("Who booked"), [_("Booked"), _("Appointments"), _("Share (%)")],
+              [[via.label, totals[f"via_{via}"], rate(totals[f"via_{via}"], via_total)] for via in BookedVia],
+              chart=Chart(value_column=1)),
+        Table("appointments_outcome", _("What happened"), [_("Status"), _("Appointments")],
+              [[status.label, totals[key]] for status, key in (
+                  (S.SEEN, "seen"), (S.NO_SHOW, "no_show"), (S.EXCUSED, "excused"), (S.CANCELLED, "cancelled"))],
+              chart=Chart(value_column=1)),
+        next_slot_table(scope, now=now),
+    ]  # fmt: skip
+    funnel_figures, funnel_table = rsa_funnel(scope)
+    tables.append(funnel_table)
+    return {"figures": figures + funnel_figures, "tables": tables}
+
+
+def next_slot_table(scope, *, now):
+    """Days to the next free slot, per motif open to booking and per site where it is received."""
+    rows = []
+    schedules = _schedules(scope).values_list("motifs", "site_id", "site__name").distinct()
+    pairs = {(motif_id, site_id): site_name for motif_id, site_id, site_name in schedules}
+    motifs = {
+        motif.pk: motif
+        for motif in Motif.objects.filter(
+            pk__in={motif_id for motif_id, _s in pairs},
+            is_active=True,
+            is_collective=False,
+            service_id__in=scope.service_ids,
+        )  # fmt: skip
+    }
+    today = timezone.localdate(now)
+    for (motif_id, site_id), site_name in sorted(
+        pairs.items(), key=lambda item: (str(motifs.get(item[0][0])), item[1])
+    ):
+        motif = motifs.get(motif_id)
+        if motif is None:
+            continue
+        slot = next_available(motif=motif, sites=[site_id], now=now)
+        days = (timezone.localdate(slot.starts_at) - today).days if slot else None
+        rows.append([str(motif), site_name, slot.starts_at if slot else None, days])
+    return Table(
+        "appointments_next_slot",
+        _("Delay to the next free slot"),
+        [_("Motif"), _("Site"), _("Next free slot"), _("Days from today")],
+        rows,
+        chart=Chart(value_column=3),
+        note=_("Empty: no free slot within the motif's booking horizon."),
+    )
+
+
+def rsa_funnel(scope):
+    """Invitations sent in the period: how many booked, were seen, and how fast."""
+    invitations = Invitation.objects.filter(motif__service_id__in=scope.service_ids)
+    if scope.site_ids is not None:
+        invitations = invitations.filter(
+            Q(appointment__site_id__in=scope.site_ids)
+            | Q(appointment__isnull=True, commune__site_id__in=scope.site_ids)
+        )
+    start, end = scope.current.bounds()
+    invitations = invitations.filter(created_at__gte=start, created_at__lt=end).order_by()
+    seen = Q(appointment__status=S.SEEN)
+    funnel = invitations.aggregate(
+        invited=Count("pk"),
+        booked=Count("pk", filter=Q(appointment__isnull=False)),
+        seen=Count("pk", filter=seen),
+        seen_30=Count("pk", filter=seen & Q(appointment__starts_at__lte=F("created_at") + timedelta(days=30))),
+        seen_45=Count("pk", filter=seen & Q(appointment__starts_at__lte=F("created_at") + timedelta(days=45))),
+    )
+    days = day_percentiles(
+        invitations.filter(appointment__isnull=False), duration("appointment__starts_at", "created_at")
+    )[None]
+    figures = [
+        Figure(_("Invitations sent"), funnel["invited"], compare=False),
+        Figure(_("Days from invitation to appointment (median)"), rounded(days[0.5]), compare=False,
+               lower_is_better=True),
+        Figure(_("Seen within 30 days"), rate(funnel["seen_30"], funnel["invited"]), unit="%", compare=False),
+        Figure(_("Seen within 45 days"), rate(funnel["seen_45"], funnel["invited"]), unit="%", compare=False),
+    ]  # fmt: skip
+    table = Table(
+        "appointments_invitations",
+        _("Invitations: from invited to seen"),
+        [_("Step"), _("People"), _("Share of the invited (%)")],
+        [[label, funnel[key], rate(funnel[key], funnel["invited"])] for label, key in (
+            (_("Invited"), "invited"), (_("Booked"), "booked"), (_("Seen"), "seen"),
+            (_("Seen within 30 days"), "seen_30"), (_("Seen within 45 days"), "seen_45"))],
+        chart=Chart(value_column=1),
+        note=_("Invitations sent during the period, followed until today."),
+    )  # fmt: skip
+    return figures, table

@@ -1,0 +1,102 @@
+"""Small statistics shared by the indicators: percentiles of durations in SQL, rates, changes."""
+
+from collections import defaultdict
+
+from django.db import connection
+from django.db.models import Aggregate, DurationField, ExpressionWrapper, F, FloatField, Func
+
+
+DAY = 86400.0
+
+
+class _Epoch(Func):
+    template = "EXTRACT(EPOCH FROM %(expressions)s)"
+    output_field = FloatField()
+
+
+class Percentile(Aggregate):
+    """PostgreSQL's continuous percentile (linear interpolation between the two nearest values)."""
+
+    function = "PERCENTILE_CONT"
+    name = "percentile"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def duration(end, start, minus=None):
+    """The SQL expression end − start (− minus), a duration."""
+    expression = F(end) - F(start)
+    if minus:
+        expression = expression - F(minus)
+    return ExpressionWrapper(expression, output_field=DurationField())
+
+
+def percentile_cont(values, fraction):
+    """The same percentile as PostgreSQL's percentile_cont, on a sorted list of numbers (None when empty)."""
+    if not values:
+        return None
+    rank = fraction * (len(values) - 1)
+    lower = int(rank)
+    upper = min(lower + 1, len(values) - 1)
+    return values[lower] + (values[upper] - values[lower]) * (rank - lower)
+
+
+def _days(value):
+    return value.total_seconds() / DAY if hasattr(value, "total_seconds") else value / DAY
+
+
+def day_percentiles(queryset, expression, fractions=(0.5, 0.9), group=None):
+    """Percentiles of a duration expression, in days, per value of `group` (or for all rows under the key None).
+
+    On PostgreSQL one query computes them; elsewhere (the embedded SQLite mode) the durations are read and sorted.
+    Returns {group value: {"count": n, 0.5: days, 0.9: days}}.
+    """
+    from django.db.models import Count
+
+    groups = [group] if group else []
+    queryset = queryset.order_by()
+    if connection.vendor == "postgresql":
+        epoch = _Epoch(expression)
+        aggregates = {f"p{int(f * 100)}": Percentile(epoch, f) for f in fractions}
+        rows = queryset.values(*groups).annotate(count=Count("pk"), **aggregates) if group else [
+            queryset.aggregate(count=Count("pk"), **aggregates)
+        ]  # fmt: skip
+        return {
+            row[group] if group else None: {
+                "count": row["count"],
+                **{f: None if row[f"p{int(f * 100)}"] is None else row[f"p{int(f * 100)}"] / DAY for f in fractions},
+            }
+            for row in rows
+        }
+    values = defaultdict(list)
+    for row in queryset.annotate(_span=expression).values_list(*groups, "_span"):
+        if row[-1] is not None:
+            values[row[0] if group else None].append(_days(row[-1]))
+    if not group and not values:
+        values[None] = []
+    result = {}
+    for key, spans in values.items():
+        spans.sort()
+        result[key] = {"count": len(spans), **{f: percentile_cont(spans, f) for f in fractions}}
+    return result
+
+
+def rate(part, whole):
+    """part / whole as a percentage rounded to one decimal, None when there is nothing to divide."""
+    if not whole:
+        return None
+    return round(100 * part / whole, 1)
+
+
+def change(current, previous):
+    """The change from the previous period, as a percentage (None when the previous value is missing or zero)."""
+    if current is None or not previous:
+        return None
+    return round(100 * (current - previous) / previous, 1)
+
+
+def rounded(value, digits=1):
+    return None if value is None else round(value, digits)

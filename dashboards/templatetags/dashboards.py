@@ -1,0 +1,46 @@
+from django import template
+from django.utils.formats import date_format, number_format
+from django.utils.functional import Promise
+
+from dashboards.services import has_answered
+from dashboards.survey import survey_path
+
+
+register = template.Library()
+
+
+@register.filter
+def figure(value):
+    """Show a figure as the table means it: a dash when there is none, dates and decimals localised."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, Promise | str):
+        return value
+    if hasattr(value, "hour"):
+        return date_format(value, "SHORT_DATETIME_FORMAT")
+    if hasattr(value, "year"):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, float):
+        return number_format(value, 2 if round(value, 2) != round(value, 1) else 1)
+    return number_format(value, force_grouping=True)
+
+
+@register.inclusion_tag("dashboards/_survey_offer.html", takes_context=True)
+def survey_offer(context, journey, obj):
+    """Offer the one-question survey on the person's page, unless they already answered it for this event."""
+    if obj is None or has_answered(journey, obj):
+        return {"offer": False}
+    from dashboards.forms import SurveyForm
+
+    return {
+        "offer": True,
+        "action": survey_path(journey, obj),
+        "form": SurveyForm(),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def survey_link(context, journey, obj):
+    """The absolute survey link for an email."""
+    return f"{context.get('base_url', '')}{survey_path(journey, obj)}"
