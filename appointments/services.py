@@ -354,6 +354,8 @@ def set_status(*, appointment, status, actor, request=None):
     log_event(
         actor=actor, action="appointment.status", obj=appointment, request=request, **{"from": previous, "to": status}
     )
+    if status == AppointmentStatus.SEEN and appointment.email:
+        _notify(appointment, "appointment_seen")  # with the link to the one-question survey
     return appointment
 
 

@@ -40,6 +40,11 @@ def survey_offer(context, journey, obj):
     }
 
 
+@register.simple_tag(name="survey_path")
+def survey_path_tag(journey, obj):
+    return survey_path(journey, obj)
+
+
 @register.simple_tag(takes_context=True)
 def survey_link(context, journey, obj):
     """The absolute survey link for an email."""
