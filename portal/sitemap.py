@@ -18,6 +18,7 @@ def site_map_sections():
                 (reverse("teleprocedures:catalogue"), _("Online procedures")),
                 *procedure_links(),
                 (reverse("mailroom:write"), _("Write to the Département")),
+                (reverse("dashboards:public"), _("Statistics of our services")),
             ],
         },
         {

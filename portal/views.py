@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from portal import services
 from portal.decorators import agent_required
+from portal.enums import Role
 from portal.forms import AccountDeletionForm, ProfileForm, RelativeForm
 from portal.models import ExportJob, Membership, Service, Site
 from portal.params import int_param
@@ -163,12 +164,14 @@ def account_deletion(request):
 
 @agent_required
 def agent_home(request):
-    memberships = Membership.objects.filter(user=request.user).select_related("service", "site")
+    memberships = list(Membership.objects.filter(user=request.user).select_related("service", "site"))
     return render(
         request,
         "portal/agent_home.html",
         {
             "memberships": memberships,
+            "watches_activity": request.user.is_superuser
+            or any(m.role in (Role.MANAGER, Role.ADMINISTRATOR) for m in memberships),
             "services": Service.objects.for_agent(request.user),
             "sites": Site.objects.for_agent(request.user).prefetch_related("services"),
         },

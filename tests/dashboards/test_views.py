@@ -1,4 +1,4 @@
-"""The manager dashboard (scope, bad input, exports), the survey by signed link, moderation and the public statistics."""
+"""The manager dashboard (scope, bad input, exports), the survey by signed link, moderation, public statistics."""
 
 import csv
 import io
