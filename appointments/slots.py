@@ -105,13 +105,40 @@ def free_slots(*, motif, start_date, end_date, sites=None, agents=None, now=None
     Collective motifs have no slots of their own: people book a seat in a session (see `open_sessions`).
     """
     zone = ZoneInfo(settings.TIME_ZONE)
+    slots = []
+    for _day, starts, length in _free_starts_by_day(motif, start_date, end_date, sites, agents, now):
+        for start, agent_id, site_id in starts:
+            local = datetime.fromtimestamp(start, zone)
+            slots.append(Slot(local, local + length, agent_id, site_id))
+    # An agent's schedules never overlap (checked when they are saved), so no slot comes twice.
+    slots.sort()
+    return slots
+
+
+def first_free_by_site(*, motif, start_date, end_date, sites=None, now=None):
+    """Return {site id: the first free time} between two dates, reading days only until every site has one."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    first = {}
+    wanted = set(sites) if sites is not None else None
+    for _day, starts, _length in _free_starts_by_day(motif, start_date, end_date, sites, None, now):
+        for start, _agent_id, site_id in starts:
+            if site_id not in first or start < first[site_id]:
+                first[site_id] = start
+        if wanted is not None and wanted <= set(first):
+            break
+    return {site_id: datetime.fromtimestamp(start, zone) for site_id, start in first.items()}
+
+
+def _free_starts_by_day(motif, start_date, end_date, sites, agents, now):
+    """Yield (day, [(start timestamp, agent id, site id)], slot length) for each day with free times."""
+    zone = ZoneInfo(settings.TIME_ZONE)
     now = now or timezone.now()
     earliest = now + timedelta(minutes=motif.min_delay_minutes)
     latest = now + timedelta(days=motif.max_delay_days)
     window_start = max(datetime.combine(start_date, datetime.min.time(), zone), earliest)
     window_end = datetime.combine(end_date + timedelta(days=1), datetime.min.time(), zone)
     if window_start >= min(window_end, latest) or motif.is_collective:
-        return []
+        return
 
     schedules = OpeningSchedule.objects.filter(motifs=motif, valid_from__lte=window_end.date()).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=window_start.date())
@@ -123,7 +150,7 @@ def free_slots(*, motif, start_date, end_date, sites=None, agents=None, now=None
     schedules = list(schedules)
     agent_ids = {schedule.agent_id for schedule in schedules}
     if not agent_ids:
-        return []
+        return
     # Times are POSIX timestamps from here on: arithmetic and comparisons on floats cost far less than on datetimes.
     busy = busy_times(agent_ids, window_start, window_end)
     busy_ends = {agent_id: [end for _start, end in intervals] for agent_id, intervals in busy.items()}
@@ -132,11 +159,11 @@ def free_slots(*, motif, start_date, end_date, sites=None, agents=None, now=None
     needed = duration + motif.buffer_minutes * 60
     first_ts, end_ts, latest_ts = window_start.timestamp(), window_end.timestamp(), latest.timestamp()
     length = timedelta(seconds=duration)
-    slots = []
     day = window_start.astimezone(zone).date()
     last_day = (min(window_end, latest) - timedelta(microseconds=1)).astimezone(zone).date()
     while day <= last_day:
         if day not in french_holidays(day.year):
+            starts = []
             for schedule in schedules:
                 if not _opens_on(schedule, day):
                     continue
@@ -153,13 +180,11 @@ def free_slots(*, motif, start_date, end_date, sites=None, agents=None, now=None
                     # Step by duration + buffer, so that booking every slot offered remains possible.
                     while start + needed <= free_end and start <= latest_ts:
                         if first_ts <= start and start + duration <= end_ts:
-                            local = datetime.fromtimestamp(start, zone)
-                            slots.append(Slot(local, local + length, schedule.agent_id, schedule.site_id))
+                            starts.append((start, schedule.agent_id, schedule.site_id))
                         start += needed
+            if starts:
+                yield day, starts, length
         day += timedelta(days=1)
-    # An agent's schedules never overlap (checked when they are saved), so no slot comes twice.
-    slots.sort()
-    return slots
 
 
 def _opens_on(schedule, day):
@@ -216,27 +241,28 @@ def opening_capacity(*, schedules, start_date, end_date):
             absent[absence.agent_id].append((start.timestamp(), end.timestamp()))
     absent = {agent_id: _merge(intervals) for agent_id, intervals in absent.items()}
     absent_ends = {agent_id: [end for _start, end in intervals] for agent_id, intervals in absent.items()}
+    # Per schedule, once: the slot length and how many slots a whole opening holds.
+    plans = []
+    for schedule in schedules:
+        step = 60 * min(m.duration_minutes + m.buffer_minutes for m in schedule.motifs.all() if not m.is_collective)
+        span = datetime.combine(start_date, schedule.end_time) - datetime.combine(start_date, schedule.start_time)
+        plans.append((schedule, step, int(span.total_seconds() // step) if step else 0))
     capacity = defaultdict(int)
     day = start_date
     while day <= end_date:
         if day not in french_holidays(day.year):
-            for schedule in schedules:
+            for schedule, step, whole in plans:
                 if not _opens_on(schedule, day):
                     continue
-                step = 60 * min(
-                    motif.duration_minutes + motif.buffer_minutes
-                    for motif in schedule.motifs.all()
-                    if not motif.is_collective
-                )
+                busy = absent.get(schedule.agent_id)
+                if not busy or not step:
+                    capacity[schedule.site_id] += whole
+                    continue
                 opening_start = datetime.combine(day, schedule.start_time, zone).timestamp()
                 opening_end = datetime.combine(day, schedule.end_time, zone).timestamp()
-                busy = absent.get(schedule.agent_id)
-                parts = (
-                    _free_parts(opening_start, opening_end, busy, absent_ends[schedule.agent_id])
-                    if busy
-                    else ((opening_start, opening_end),)
-                )
-                for free_start, free_end in parts:
-                    capacity[schedule.site_id] += int((free_end - free_start) // step) if step else 0
+                for free_start, free_end in _free_parts(
+                    opening_start, opening_end, busy, absent_ends[schedule.agent_id]
+                ):
+                    capacity[schedule.site_id] += int((free_end - free_start) // step)
         day += timedelta(days=1)
     return dict(capacity)

@@ -1,5 +1,6 @@
 """Appointment indicators: capacity and fill rate, who booked, no-shows, next free slot, the RSA invitation funnel."""
 
+from collections import defaultdict
 from datetime import timedelta
 
 from django.db.models import Count, F, Q, Sum
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from appointments.enums import AppointmentStatus as S
 from appointments.enums import BookedVia
 from appointments.models import ACTIVE_STATUSES, Appointment, CollectiveSession, Invitation, Motif, OpeningSchedule
-from appointments.slots import next_available, opening_capacity
+from appointments.slots import first_free_by_site, opening_capacity
 from dashboards.indicators.stats import day_percentiles, duration, rate, rounded
 from dashboards.indicators.tables import Chart, Figure, Table
 from portal.models import Site
@@ -111,37 +112,35 @@ def appointment_indicators(scope, *, now=None):
     return {"figures": figures + funnel_figures, "tables": tables}
 
 
+NEXT_SLOT_DAYS = 31
+
+
 def next_slot_table(scope, *, now):
-    """Days to the next free slot, per motif open to booking and per site where it is received."""
-    rows = []
-    schedules = _schedules(scope).values_list("motifs", "site_id", "site__name").distinct()
-    pairs = {(motif_id, site_id): site_name for motif_id, site_id, site_name in schedules}
-    motifs = {
-        motif.pk: motif
-        for motif in Motif.objects.filter(
-            pk__in={motif_id for motif_id, _s in pairs},
-            is_active=True,
-            is_collective=False,
-            service_id__in=scope.service_ids,
-        )  # fmt: skip
-    }
+    """Days to the next free slot within a month, per motif open to booking and per site where it is received.
+
+    One slot search per motif over a fixed window, whatever the sites and bookings: the cost does not grow with data.
+    """
+    pairs = defaultdict(dict)
+    for motif_id, site_id, site_name in _schedules(scope).values_list("motifs", "site_id", "site__name").distinct():
+        pairs[motif_id][site_id] = site_name
+    motifs = Motif.objects.filter(pk__in=pairs, is_active=True, is_collective=False,
+                                  service_id__in=scope.service_ids)  # fmt: skip
     today = timezone.localdate(now)
-    for (motif_id, site_id), site_name in sorted(
-        pairs.items(), key=lambda item: (str(motifs.get(item[0][0])), item[1])
-    ):
-        motif = motifs.get(motif_id)
-        if motif is None:
-            continue
-        slot = next_available(motif=motif, sites=[site_id], now=now)
-        days = (timezone.localdate(slot.starts_at) - today).days if slot else None
-        rows.append([str(motif), site_name, slot.starts_at if slot else None, days])
+    rows = []
+    for motif in sorted(motifs, key=str):
+        first = first_free_by_site(motif=motif, start_date=today, end_date=today + timedelta(days=NEXT_SLOT_DAYS),
+                                   sites=list(pairs[motif.pk]), now=now)  # fmt: skip
+        for site_id, site_name in sorted(pairs[motif.pk].items(), key=lambda item: item[1]):
+            starts_at = first.get(site_id)
+            days = (timezone.localdate(starts_at) - today).days if starts_at else None
+            rows.append([str(motif), site_name, starts_at, days])
     return Table(
         "appointments_next_slot",
         _("Delay to the next free slot"),
         [_("Motif"), _("Site"), _("Next free slot"), _("Days from today")],
         rows,
         chart=Chart(value_column=3),
-        note=_("Empty: no free slot within the motif's booking horizon."),
+        note=_("Empty: no free slot in the coming month."),
     )
 
 
