@@ -126,8 +126,8 @@ def seed(procedures, config, *, dossiers, appointments, mail, offset=None):
     )
     bulk(Invitation, (
         Invitation(motif=config["motif"], token=f"bench-{offset['appointments']}-{index}", first_name="A",
-                   last_name="B", created_at=starts - timedelta(days=index % 50), expires_at=starts + timedelta(days=30),
-                   appointment_id=pk if index % 2 == 0 else None)
+                   last_name="B", created_at=starts - timedelta(days=index % 50),
+                   expires_at=starts + timedelta(days=30), appointment_id=pk if index % 2 == 0 else None)
         for index, (pk, starts) in enumerate(booked)
     ))  # fmt: skip
 
