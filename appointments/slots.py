@@ -214,8 +214,8 @@ def next_available(*, motif, sites=None, now=None):
     return None
 
 
-def opening_capacity(*, schedules, start_date, end_date):
-    """Count the appointment slots the schedules opened between two dates (inclusive), per site.
+def opening_capacity(*, schedules, start_date, end_date, per_day=False):
+    """Count the appointment slots the schedules opened between two dates (inclusive), per site (or per site and day).
 
     Each opening (holidays and absences taken out) is cut into slots of its shortest motif (duration + buffer), as the
     slot search does; appointments already booked are not subtracted: capacity is what was offered, booked or not.
@@ -255,14 +255,15 @@ def opening_capacity(*, schedules, start_date, end_date):
                 if not _opens_on(schedule, day):
                     continue
                 busy = absent.get(schedule.agent_id)
+                key = (schedule.site_id, day) if per_day else schedule.site_id
                 if not busy or not step:
-                    capacity[schedule.site_id] += whole
+                    capacity[key] += whole
                     continue
                 opening_start = datetime.combine(day, schedule.start_time, zone).timestamp()
                 opening_end = datetime.combine(day, schedule.end_time, zone).timestamp()
                 for free_start, free_end in _free_parts(
                     opening_start, opening_end, busy, absent_ends[schedule.agent_id]
                 ):
-                    capacity[schedule.site_id] += int((free_end - free_start) // step)
+                    capacity[key] += int((free_end - free_start) // step)
         day += timedelta(days=1)
     return dict(capacity)

@@ -30,18 +30,34 @@ def _schedules(scope):
     return schedules
 
 
-def offered(scope, range_):
-    """Slots opened by the schedules per site, plus the seats of the collective sessions held in the period."""
-    capacity = opening_capacity(schedules=_schedules(scope), start_date=range_.start, end_date=range_.end)
-    start, end = range_.bounds()
+def offered(scope, *ranges):
+    """Per range, the slots opened by the schedules per site plus the seats of the collective sessions held then.
+
+    The ranges are read in one pass over the days and one query for the sessions.
+    """
+    first, last = min(r.start for r in ranges), max(r.end for r in ranges)
+    daily = opening_capacity(schedules=_schedules(scope), start_date=first, end_date=last, per_day=True)
+    capacities = [defaultdict(int) for _range in ranges]
+    for (site_id, day), count in daily.items():
+        for index, range_ in enumerate(ranges):
+            if range_.start <= day <= range_.end:
+                capacities[index][site_id] += count
+    bounds = [range_.bounds() for range_ in ranges]
     sessions = CollectiveSession.objects.open().filter(
-        motif__service_id__in=scope.service_ids, starts_at__gte=start, starts_at__lt=end
-    )
+        motif__service_id__in=scope.service_ids, starts_at__gte=min(b[0] for b in bounds),
+        starts_at__lt=max(b[1] for b in bounds),
+    )  # fmt: skip
     if scope.site_ids is not None:
         sessions = sessions.filter(site_id__in=scope.site_ids)
-    for site_id, seats in sessions.values_list("site_id").annotate(seats=Sum("seats")).order_by():
-        capacity[site_id] = capacity.get(site_id, 0) + (seats or 0)
-    return capacity
+    seats = {
+        f"seats{index}": Sum("seats", filter=Q(starts_at__gte=start, starts_at__lt=end))
+        for index, (start, end) in enumerate(bounds)
+    }
+    for row in sessions.values("site_id").annotate(**seats).order_by():
+        for index, capacity in enumerate(capacities):
+            if row[f"seats{index}"]:
+                capacity[row["site_id"]] += row[f"seats{index}"]
+    return [dict(capacity) for capacity in capacities]
 
 
 def appointment_indicators(scope, *, now=None):
@@ -63,10 +79,13 @@ def appointment_indicators(scope, *, now=None):
         })  # fmt: skip
     for via in BookedVia:
         counts[f"via_{via}"] = Count("pk", filter=in_current & Q(booked_via=via) & ~Q(status=S.CANCELLED))
-    totals = appointments.filter(in_current | in_previous).aggregate(**counts)
-    per_site = dict(appointments.filter(in_current & active).values_list("site_id").annotate(n=Count("pk")).order_by())
-    capacity = offered(scope, scope.current)
-    capacity_before = offered(scope, scope.previous)
+    counts["held"] = Count("pk", filter=in_current & active)
+    totals, per_site = defaultdict(int), {}
+    for row in appointments.filter(in_current | in_previous).values("site_id").annotate(**counts):
+        per_site[row["site_id"]] = row["held"]
+        for key in counts:
+            totals[key] += row[key]
+    capacity, capacity_before = offered(scope, scope.current, scope.previous)
 
     def excused_rate(suffix):
         return rate(totals[f"excused{suffix}"], totals[f"booked{suffix}"] + totals[f"excused{suffix}"])
@@ -87,6 +106,7 @@ def appointment_indicators(scope, *, now=None):
         Figure(_("Cancelled by the person"), excused_rate(""), excused_rate("_before"), unit="%",
                lower_is_better=True),
     ]  # fmt: skip
+    per_site = {site_id: held for site_id, held in per_site.items() if held}
     sites = {site.pk: site.name for site in Site.objects.filter(pk__in=set(capacity) | set(per_site))}
     site_rows = [
         [sites.get(site_id, _("By phone or at home")), capacity.get(site_id, 0), per_site.get(site_id, 0),

@@ -27,25 +27,28 @@ def _days(value):
     return value.total_seconds() / DAY if hasattr(value, "total_seconds") else value / DAY / 1_000_000
 
 
-def _answers(items, range_):
-    start, end = range_.bounds()
-    return items.filter(answered_at__gte=start, answered_at__lt=end).annotate(answered_on=TruncDate("answered_at"))
+def acknowledged_in_time(items, *ranges):
+    """Per range: (electronic mail acknowledged by the next working day, electronic mail received); holidays count.
 
-
-def acknowledged_in_time(items, range_):
-    """(electronic mail acknowledged by the next working day, electronic mail received); holidays count."""
+    One query over the ranges, grouped by day of receipt and of acknowledgement.
+    """
+    dates = Q()
+    for range_ in ranges:
+        dates |= Q(received_on__gte=range_.start, received_on__lte=range_.end)
     groups = (
-        items.filter(channel__in=ELECTRONIC, received_on__gte=range_.start, received_on__lte=range_.end)
+        items.filter(dates, channel__in=ELECTRONIC)
         .annotate(acknowledged_on=TruncDate("acknowledged_at"))
         .values_list("received_on", "acknowledged_on")
         .annotate(n=Count("pk"))
     )
-    total = in_time = 0
+    counts = [[0, 0] for _range in ranges]
     for received_on, acknowledged_on, count in groups:
-        total += count
-        if acknowledged_on is not None and acknowledged_on <= add_working_days(received_on, 1):
-            in_time += count
-    return in_time, total
+        for index, range_ in enumerate(ranges):
+            if range_.start <= received_on <= range_.end:
+                counts[index][1] += count
+                if acknowledged_on is not None and acknowledged_on <= add_working_days(received_on, 1):
+                    counts[index][0] += count
+    return [tuple(pair) for pair in counts]
 
 
 def mail_indicators(scope, *, today=None):
@@ -54,27 +57,41 @@ def mail_indicators(scope, *, today=None):
     current, previous = scope.current, scope.previous
     received = Q(received_on__gte=current.start, received_on__lte=current.end)
     received_before = Q(received_on__gte=previous.start, received_on__lte=previous.end)
-    by_channel = {
-        row["channel"]: row
-        for row in items.filter(received | received_before)
-        .values("channel")
+    by_channel, by_category = {}, {}
+    for row in (
+        items.filter(received | received_before)
+        .values("channel", "category_id")
         .annotate(current=Count("pk", filter=received), previous=Count("pk", filter=received_before))
-    }
-    by_category = dict(items.filter(received).values_list("category_id").annotate(n=Count("pk")))
-    answered = {}
-    for name, range_ in (("", current), ("_before", previous)):
-        answered[name] = _answers(items, range_).aggregate(
-            total=Count("pk"),
-            within=Count("pk", filter=Q(answered_on__lte=F("due_date"))),
-            mean=Avg(duration("answered_at", "created_at")),
+    ):
+        counts = by_channel.setdefault(row["channel"], {"current": 0, "previous": 0})
+        counts["current"] += row["current"]
+        counts["previous"] += row["previous"]
+        if row["current"]:
+            by_category[row["category_id"]] = by_category.get(row["category_id"], 0) + row["current"]
+    (start, end), (previous_start, previous_end) = current.bounds(), previous.bounds()
+    answered_now = Q(answered_at__gte=start, answered_at__lt=end)
+    answered_before = Q(answered_at__gte=previous_start, answered_at__lt=previous_end)
+    within = Q(answered_on__lte=F("due_date"))
+    answers = (
+        items.filter(answered_now | answered_before)
+        .annotate(answered_on=TruncDate("answered_at"))
+        .aggregate(
+            total=Count("pk", filter=answered_now),
+            within=Count("pk", filter=answered_now & within),
+            mean=Avg(duration("answered_at", "created_at"), filter=answered_now),
+            total_before=Count("pk", filter=answered_before),
+            within_before=Count("pk", filter=answered_before & within),
+            mean_before=Avg(duration("answered_at", "created_at"), filter=answered_before),
         )
+    )
+    now = {key: answers[key] for key in ("total", "within", "mean")}
+    before = {key: answers[f"{key}_before"] for key in ("total", "within", "mean")}
     overdue = items.filter(status__in=OPEN_STATUSES).filter(late_condition(today)).count()
-    acknowledged, electronic = acknowledged_in_time(items, current)
-    acknowledged_before, electronic_before = acknowledged_in_time(items, previous)
+    acknowledgements = acknowledged_in_time(items, current, previous)
+    (acknowledged, electronic), (acknowledged_before, electronic_before) = acknowledgements
 
     received_total = sum(row["current"] for row in by_channel.values())
     received_previous = sum(row["previous"] for row in by_channel.values())
-    now, before = answered[""], answered["_before"]
     figures = [
         Figure(_("Mail received"), received_total, received_previous),
         Figure(_("Answered within the deadline"), rate(now["within"], now["total"]),

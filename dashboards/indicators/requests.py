@@ -7,7 +7,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dashboards.indicators.stats import day_percentiles, duration, rate, rounded
+from dashboards.indicators.stats import day_percentiles, duration, period_percentiles, rate, rounded
 from dashboards.indicators.tables import Chart, Figure, Table
 from teleprocedures.enums import DossierState
 from teleprocedures.models import Dossier, Procedure
@@ -65,14 +65,18 @@ def request_indicators(scope, *, today=None):
             rejected=Count("pk", filter=decided & Q(state=DossierState.REJECTED)),
             closed=Count("pk", filter=decided & Q(state=DossierState.CLOSED)),
             decided_before=Count("pk", filter=before_decided & decided_states),
+            accepted_before=Count("pk", filter=before_decided & Q(state=DossierState.ACCEPTED)),
+            rejected_before=Count("pk", filter=before_decided & Q(state=DossierState.REJECTED)),
+            closed_before=Count("pk", filter=before_decided & Q(state=DossierState.CLOSED)),
             within=Count("pk", filter=decided & decided_states & within),
             within_before=Count("pk", filter=before_decided & decided_states & within),
         )
     }
     decided_now = dossiers.filter(decided, decided_states)
     times = day_percentiles(decided_now, processing_time(), group="procedure_id")
-    overall = day_percentiles(decided_now, processing_time())[None]
-    overall_before = day_percentiles(dossiers.filter(before_decided, decided_states), processing_time())[None]
+    both = period_percentiles(dossiers.filter(decided_states), processing_time(),
+                              {"current": decided, "previous": before_decided})  # fmt: skip
+    overall, overall_before = both["current"], both["previous"]
 
     def total(key):
         return sum(row[key] for row in per_procedure.values())
@@ -151,9 +155,9 @@ def request_indicators(scope, *, today=None):
             _("Decisions by outcome"),
             [_("Outcome"), _("Decisions"), _("Previous period")],
             [
-                [DossierState.ACCEPTED.label, total("accepted"), None],
-                [DossierState.REJECTED.label, total("rejected"), None],
-                [DossierState.CLOSED.label, total("closed"), None],
+                [DossierState.ACCEPTED.label, total("accepted"), total("accepted_before")],
+                [DossierState.REJECTED.label, total("rejected"), total("rejected_before")],
+                [DossierState.CLOSED.label, total("closed"), total("closed_before")],
             ],
             chart=Chart(value_column=1),
         ),
@@ -165,7 +169,6 @@ def request_indicators(scope, *, today=None):
             chart=Chart(value_column=1),
         ),
     ]
-    _previous_outcomes(dossiers, before_decided, tables[1])
     late = (
         open_now.filter(paused_at__isnull=True, due_on__lt=today)
         .select_related("procedure", "assignee")
@@ -177,13 +180,3 @@ def request_indicators(scope, *, today=None):
         for d in late
     ]  # fmt: skip
     return {"figures": figures, "tables": tables, "late": late_rows, "late_total": stock["late"]}
-
-
-def _previous_outcomes(dossiers, before_decided, table):
-    counts = dict(
-        dossiers.filter(before_decided, state__in=DECIDED_STATES).values_list("state").annotate(n=Count("pk"))
-    )
-    for row, state in zip(
-        table.rows, (DossierState.ACCEPTED, DossierState.REJECTED, DossierState.CLOSED), strict=True
-    ):
-        row[2] = counts.get(state, 0)

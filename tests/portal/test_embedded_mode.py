@@ -37,6 +37,20 @@ def test_embedded_mode_migrates_loads_demo_data_and_serves(tmp_path):
     assert "332 communes" in first.stdout and "usager@demo.ille-et-vilaine.example" in first.stdout
     assert manage("load_demo_data").returncode == 0  # idempotent
     assert (tmp_path / "db.sqlite3").exists()
+    # Every dashboard indicator on SQLite (percentiles computed in Python there), for the demo manager.
+    dashboard = manage("shell", "-c", (
+        "from django.utils import timezone; from portal.models import User; from dashboards.scope import *; "
+        "from dashboards.indicators import dashboard; "
+        "user = User.objects.get(email='manager@demo.ille-et-vilaine.example'); services, sites = managed(user); "
+        "form = ScopeForm({'period': 'year'}, services=services, sites=sites); assert form.is_valid(); "
+        "sections = dashboard(form.scope(services=services, sites=sites, today=timezone.localdate())); "
+        "print({name: len(section['tables']) for name, section in sections.items()}); "
+        "print([(str(f.label), f.value) for f in sections['requests']['figures'][:1] + "
+        "sections['satisfaction']['figures'][:2]])"
+    ))  # fmt: skip
+    assert dashboard.returncode == 0, dashboard.stderr
+    assert "'requests': 3" in dashboard.stdout and "'satisfaction': 4" in dashboard.stdout
+    assert "('Demandes reçues', 2)" in dashboard.stdout and "('Réponses', 2)" in dashboard.stdout, dashboard.stdout
 
     port = free_port()
     server = subprocess.Popen(
@@ -62,6 +76,10 @@ def test_embedded_mode_migrates_loads_demo_data_and_serves(tmp_path):
         assert '<html lang="fr" dir="ltr">' in html and "Services en ligne du Département" in html
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/ar/compte/signup/", timeout=5) as response:
             assert 'dir="rtl"' in response.read().decode()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/statistiques/", timeout=10) as response:
+            assert "Statistiques de nos services" in response.read().decode()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/statistiques/donnees.csv", timeout=10) as response:
+            assert "Transport scolaire adapté" in response.read().decode("utf-8-sig")
     finally:
         server.terminate()
         server.wait(timeout=10)
