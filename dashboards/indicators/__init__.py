@@ -32,7 +32,7 @@ def dashboard(scope, *, use_cache=True):
 
 def find_table(sections, key):
     for section in sections.values():
-        for table in section["tables"]:
+        for table in [*section["tables"], *([section["late_table"]] if "late_table" in section else [])]:
             if table.key == key:
                 return table
     return None

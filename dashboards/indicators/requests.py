@@ -179,4 +179,11 @@ def request_indicators(scope, *, today=None):
          else "", d.pk]
         for d in late
     ]  # fmt: skip
-    return {"figures": figures, "tables": tables, "late": late_rows, "late_total": stock["late"]}
+    late_table = Table(
+        "requests_late",
+        _("Requests past their deadline, oldest first"),
+        [_("Number"), _("Procedure"), _("Due on"), _("Days late"), _("Assigned to")],
+        [row[:5] for row in late_rows],
+    )
+    return {"figures": figures, "tables": tables, "late": late_rows, "late_table": late_table,
+            "late_total": stock["late"]}  # fmt: skip

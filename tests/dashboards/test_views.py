@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import signing
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -108,6 +109,12 @@ def test_tables_export_to_csv_and_ods(client, manager, transport):
     content = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).read("content.xml").decode()
     assert transport.get_title() in content and 'office:value="6.0"' in content
     assert client.get(reverse("dashboards:export", args=["nope"]), {"format": "csv"}).status_code == 404
+    late = decided_dossier(transport, state=DossierState.IN_REVIEW, decided_at=None)
+    Dossier.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - timedelta(days=3))
+    cache.clear()  # the figures are kept a minute
+    response = client.get(reverse("dashboards:export", args=["requests_late"]), {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Numéro" and rows[1][0] == late.number and rows[1][3] == "3"
 
 
 def test_dashboard_query_count_does_not_grow_with_the_data(client, manager, transport):
@@ -123,8 +130,6 @@ def test_dashboard_query_count_does_not_grow_with_the_data(client, manager, tran
     few = count()
     for days in range(2, 30):
         decided_dossier(transport, days=days)
-    from django.core.cache import cache
-
     cache.clear()
     assert count() == few
 
