@@ -393,6 +393,11 @@ class Command(BaseCommand):
                 upload.detected_kind, upload.detected_content_type = "pdf", "application/pdf"
                 teleprocedures.store_page_uploads(dossier=draft, uploads={field_id: [upload]}, actor=applicant)
             teleprocedures.submit_dossier(dossier=draft, actor=applicant)
+        # One decided, so that the decision page, its survey and the dashboards' outcomes have something to show.
+        instructor = User.objects.get(email="instructeur@demo.ille-et-vilaine.example")
+        teleprocedures.decide(dossier=draft, transition="accept", actor=instructor,
+                              reasons="Les conditions sont réunies : circuit adapté à compter du 4 janvier.",
+                              data={"mode_granted": "adapted_circuit", "start_date": "2027-01-04"})  # fmt: skip
         return 2
 
     def _demo_mail(self, services):
