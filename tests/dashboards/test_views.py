@@ -259,3 +259,16 @@ def test_service_in_scope_is_not_listed_for_other_managers(client, manager):
     Service.objects.create(slug="secret", name="Service secret")
     client.force_login(manager)
     assert "Service secret" not in client.get(reverse("dashboards:dashboard")).content.decode()
+
+
+def test_administrators_read_the_answers_in_the_admin_without_changing_them(client, transport):
+    dossier = decided_dossier(transport)
+    client.post(survey_path(Journey.DECIDED, dossier), {"score": "3", "comment": "Correct"})
+    client.force_login(agent(role=Role.ADMINISTRATOR, service=None, site=None, is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:dashboards_surveyresponse_changelist"))
+    assert page.status_code == 200 and "3" in page.content.decode()
+    answer = SurveyResponse.objects.get()
+    assert (
+        client.post(reverse("admin:dashboards_surveyresponse_delete", args=[answer.pk]), {"post": "yes"}).status_code
+        == 403
+    )
