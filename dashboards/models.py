@@ -1,4 +1,4 @@
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -53,3 +53,38 @@ class SurveyResponse(models.Model):
 
     def __str__(self):
         return f"{self.get_journey_display()} — {self.score}/5"
+
+
+class SlotDelayQuerySet(models.QuerySet):
+    def latest_for(self, motif_ids, site_ids):
+        """The most recent measure of each motif and site asked for."""
+        return (
+            self.filter(motif_id__in=motif_ids, site_id__in=site_ids)
+            .order_by("motif_id", "site_id", "-measured_on")
+            .distinct("motif_id", "site_id")
+            if connection.vendor == "postgresql"
+            else self.filter(motif_id__in=motif_ids, site_id__in=site_ids).order_by("-measured_on")
+        )
+
+
+class SlotDelay(models.Model):
+    """The delay to the next free slot of a motif at a site, measured by the periodic job (one row per day, the
+    day's last measure): the dashboard reads it instead of searching slots, and keeps its history."""
+
+    motif = models.ForeignKey("appointments.Motif", verbose_name=_("motif"), on_delete=models.CASCADE,
+                              related_name="+")  # fmt: skip
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="+")
+    measured_on = models.DateField(_("day"))
+    measured_at = models.DateTimeField(_("measured at"))
+    first_free_at = models.DateTimeField(_("next free slot"), null=True, blank=True)
+    days = models.PositiveSmallIntegerField(_("days to wait"), null=True, blank=True)
+
+    objects = SlotDelayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delay to the next free slot")
+        verbose_name_plural = _("delays to the next free slot")
+        constraints = [models.UniqueConstraint(fields=["motif", "site", "measured_on"], name="slot_delay_one_per_day")]
+
+    def __str__(self):
+        return f"{self.motif} — {self.site} — {self.measured_on}: {self.days}"

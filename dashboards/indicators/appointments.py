@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from appointments.enums import AppointmentStatus as S
 from appointments.enums import BookedVia
 from appointments.models import ACTIVE_STATUSES, Appointment, CollectiveSession, Invitation, Motif, OpeningSchedule
-from appointments.slots import first_free_by_site, opening_capacity
+from appointments.slots import opening_capacity
 from dashboards.indicators.stats import day_percentiles, duration, rate, rounded
 from dashboards.indicators.tables import Chart, Figure, Table
 from portal.models import Site
@@ -132,35 +132,56 @@ def appointment_indicators(scope, *, now=None):
     return {"figures": figures + funnel_figures, "tables": tables}
 
 
-NEXT_SLOT_DAYS = 31
+# The periodic job measures every 5 minutes; older than this, the dashboard measures again itself (embedded mode).
+SLOT_DELAY_MAX_AGE = timedelta(hours=1)
 
 
 def next_slot_table(scope, *, now):
-    """Days to the next free slot within a month, per motif open to booking and per site where it is received.
+    """Days to the next free slot, per motif open to booking and per site where it is received.
 
-    One slot search per motif over a fixed window, whatever the sites and bookings: the cost does not grow with data.
+    Read from the measures of the periodic job (one query); only missing or stale measures are taken again here.
     """
-    pairs = defaultdict(dict)
-    for motif_id, site_id, site_name in _schedules(scope).values_list("motifs", "site_id", "site__name").distinct():
-        pairs[motif_id][site_id] = site_name
-    motifs = Motif.objects.filter(pk__in=pairs, is_active=True, is_collective=False,
-                                  service_id__in=scope.service_ids)  # fmt: skip
-    today = timezone.localdate(now)
+    from dashboards.models import SlotDelay
+    from dashboards.services import record_slot_delays, slot_delay_pairs
+
+    pairs = slot_delay_pairs(_schedules(scope))
+    motifs = {
+        motif.pk: motif
+        for motif in Motif.objects.filter(
+            pk__in=pairs, is_active=True, is_collective=False, service_id__in=scope.service_ids
+        )  # fmt: skip
+    }
+    site_ids = {site_id for sites in pairs.values() for site_id in sites}
+
+    def measures():
+        found = {}
+        for measure in SlotDelay.objects.latest_for(motifs, site_ids):
+            found.setdefault((measure.motif_id, measure.site_id), measure)
+        return found
+
+    found = measures()
+    stale = {
+        motif_id
+        for motif_id in motifs
+        for site_id in pairs[motif_id]
+        if (motif_id, site_id) not in found or found[(motif_id, site_id)].measured_at < now - SLOT_DELAY_MAX_AGE
+    }
+    if stale:
+        record_slot_delays(now=now, motif_ids=stale)
+        found = measures()
     rows = []
-    for motif in sorted(motifs, key=str):
-        first = first_free_by_site(motif=motif, start_date=today, end_date=today + timedelta(days=NEXT_SLOT_DAYS),
-                                   sites=list(pairs[motif.pk]), now=now)  # fmt: skip
+    for motif in sorted(motifs.values(), key=str):
         for site_id, site_name in sorted(pairs[motif.pk].items(), key=lambda item: item[1]):
-            starts_at = first.get(site_id)
-            days = (timezone.localdate(starts_at) - today).days if starts_at else None
-            rows.append([str(motif), site_name, starts_at, days])
+            measure = found.get((motif.pk, site_id))
+            rows.append([str(motif), site_name, measure.first_free_at if measure else None,
+                         measure.days if measure else None])  # fmt: skip
     return Table(
         "appointments_next_slot",
         _("Delay to the next free slot"),
         [_("Motif"), _("Site"), _("Next free slot"), _("Days from today")],
         rows,
         chart=Chart(value_column=3),
-        note=_("Empty: no free slot in the coming month."),
+        note=_("Measured every five minutes. Empty: no free slot within the motif's booking horizon."),
     )
 
 

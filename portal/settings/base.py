@@ -169,6 +169,7 @@ PERIODIC_JOBS = [
     "appointments.jobs.remind_invitations",
     "mailroom.jobs.deadline_digest",
     "mailroom.jobs.purge_past_retention",
+    "dashboards.jobs.record_slot_delays",
 ]
 # Mail: processing deadline of each priority in working days (a category's shorter deadline wins), the warning
 # before it, and how long closed mail is kept.

@@ -19,8 +19,9 @@ from dashboards.indicators.mail import mail_indicators
 from dashboards.indicators.requests import request_indicators
 from dashboards.indicators.satisfaction import satisfaction_indicators
 from dashboards.indicators.stats import percentile_cont
-from dashboards.models import SurveyResponse
+from dashboards.models import SlotDelay, SurveyResponse
 from dashboards.scope import DateRange, Scope, resolve_period
+from dashboards.services import record_slot_delays
 from mailroom.enums import Channel, MailStatus
 from mailroom.models import Contact, MailCategory, MailItem
 from portal.enums import Role
@@ -295,3 +296,20 @@ def test_periods_compare_with_the_one_before():
     assert resolve_period("year", today=today)[1] == DateRange(date(2025, 1, 1), date(2025, 12, 31))
     custom = resolve_period("custom", today=today, start=date(2026, 3, 1), end=date(2026, 3, 10))
     assert custom[1] == DateRange(date(2026, 2, 19), date(2026, 2, 28))
+
+
+def test_delays_to_the_next_slot_are_read_from_the_periodic_measure(pmi_setup, monkeypatch):
+    pmi, cdas, nurse, motif = pmi_setup
+    now = at(date(2026, 11, 20), 11)
+    assert record_slot_delays(now=now) == 1
+    delay = SlotDelay.objects.get()
+    assert (delay.measured_on, delay.days, delay.first_free_at) == (date(2026, 11, 20), 0, at(date(2026, 11, 20), 11))
+    # Fresh measures are read, not searched again; a stale one (over an hour) is measured again.
+    monkeypatch.setattr("appointments.slots.first_free_by_site", fail)
+    assert table(appointment_indicators(scope_of(pmi), now=now), "appointments_next_slot").rows[0][3] == 0
+    with pytest.raises(AssertionError):
+        appointment_indicators(scope_of(pmi), now=now + timedelta(hours=2))
+
+
+def fail(**kwargs):
+    raise AssertionError("the slots were searched")

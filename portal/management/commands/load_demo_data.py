@@ -267,6 +267,9 @@ class Command(BaseCommand):
         self._demo_rsa(services["rsa-insertion"], sites)
         self._demo_mail(services)
         self._demo_satisfaction()
+        from dashboards.services import record_slot_delays
+
+        record_slot_delays()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(services)} services, {len(sites)} CDAS, {communes} communes, "
