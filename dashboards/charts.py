@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.utils.formats import date_format, number_format
+from dashboards.indicators.tables import display
 
 
 WIDTH = 640
@@ -23,18 +23,8 @@ class Bar:
     height: float
 
 
-def _text(value):
-    if value is None:
-        return "–"
-    if hasattr(value, "year"):
-        return date_format(value, "SHORT_DATE_FORMAT")
-    if isinstance(value, float):
-        return number_format(value, 1)
-    return str(value)
-
-
 def _shorten(text, limit=32):
-    text = str(text)
+    text = str(display(text))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -54,13 +44,13 @@ def draw(table):
         for index, (row, value) in enumerate(zip(table.rows, values, strict=True)):
             height = COLUMNS_HEIGHT * value / top
             x = 10 + index * slot + slot * 0.15
-            label, value_text = _text(row[chart.label_column]), _text(row[chart.value_column])
+            label, value_text = display(row[chart.label_column]), display(row[chart.value_column])
             bars.append(Bar(label, value_text, x, COLUMNS_HEIGHT - height + 20, slot * 0.7, height))
         return {"kind": "columns", "bars": bars, "width": WIDTH, "height": COLUMNS_HEIGHT + 50,
                 "baseline": COLUMNS_HEIGHT + 20, "label_every": max(1, count // 8)}  # fmt: skip
     scale = (WIDTH - LABEL_WIDTH - VALUE_WIDTH) / top
     bars = [
-        Bar(_shorten(row[chart.label_column]), _text(row[chart.value_column]), LABEL_WIDTH,
+        Bar(_shorten(row[chart.label_column]), display(row[chart.value_column]), LABEL_WIDTH,
             index * (BAR_HEIGHT + GAP), max(value * scale, 0), BAR_HEIGHT)
         for index, (row, value) in enumerate(zip(table.rows, values, strict=True))
     ]  # fmt: skip

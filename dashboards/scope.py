@@ -10,19 +10,20 @@ from django.utils.translation import gettext_lazy as _
 
 from dashboards.enums import Period
 from portal.calendar import add_months
-from portal.enums import Role
+from portal.enums import MANAGING_ROLES, Role
 from portal.models import Membership, Service, Site
 
 
-MANAGING_ROLES = (Role.MANAGER, Role.ADMINISTRATOR)
 MAX_CUSTOM_DAYS = 3 * 366
 
 
 def managed(user):
-    """Return (services, sites) a user may watch: sites is None when their dashboards cover every site."""
+    """Return (services, sites) a user may watch, sites None when it is every site; None when they manage nothing."""
     if not user.is_authenticated:
-        return Service.objects.none(), Site.objects.none()
+        return None
     memberships = list(Membership.objects.filter(user=user, role__in=MANAGING_ROLES))
+    if not memberships and not user.is_superuser:
+        return None
     if user.is_superuser or any(m.role == Role.ADMINISTRATOR for m in memberships):
         return Service.objects.all(), None
     service_ids = {m.service_id for m in memberships if m.service_id}
@@ -32,12 +33,6 @@ def managed(user):
     services = Service.objects.filter(pk__in=service_ids) | Service.objects.filter(sites__in=siteonly)
     sites = None if any(m.site_id is None for m in memberships) else Site.objects.filter(pk__in=site_ids)
     return services.distinct(), sites
-
-
-def is_manager(user):
-    return user.is_authenticated and (
-        user.is_superuser or Membership.objects.filter(user=user, role__in=MANAGING_ROLES).exists()
-    )
 
 
 @dataclass(frozen=True)

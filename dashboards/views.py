@@ -16,7 +16,7 @@ from dashboards.indicators import dashboard as compute_dashboard
 from dashboards.indicators import find_table
 from dashboards.indicators.public import LICENCE, LICENCE_URL, public_statistics
 from dashboards.models import SurveyResponse
-from dashboards.scope import ScopeForm, is_manager, managed
+from dashboards.scope import ScopeForm, managed
 from dashboards.survey import SurveyLinkError, read_token, subject_of
 from portal.decorators import agent_required
 from portal.exports import FORMATS, export_response
@@ -32,9 +32,10 @@ SECTION_TITLES = {
 
 def _scope(request):
     """Read the filters: 404 for a service or site the manager does not watch, the form with its errors otherwise."""
-    if not is_manager(request.user):
+    watched = managed(request.user)
+    if watched is None:
         raise PermissionDenied
-    services, sites = managed(request.user)
+    services, sites = watched
     form = ScopeForm(request.GET or None, services=services, sites=sites)
     if not form.is_bound:
         form = ScopeForm({"period": "month"}, services=services, sites=sites)

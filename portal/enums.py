@@ -28,6 +28,10 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
+# Roles that watch activity: the dashboards open to them, over the services and sites of these memberships.
+MANAGING_ROLES = (Role.MANAGER, Role.ADMINISTRATOR)
+
+
 class OrganisationKind(models.TextChoices):
     COMPANY = "company", _("Company")
     FARM = "farm", _("Farm")

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from portal import services
 from portal.decorators import agent_required
-from portal.enums import Role
+from portal.enums import MANAGING_ROLES
 from portal.forms import AccountDeletionForm, ProfileForm, RelativeForm
 from portal.models import ExportJob, Membership, Service, Site
 from portal.params import int_param
@@ -170,8 +170,7 @@ def agent_home(request):
         "portal/agent_home.html",
         {
             "memberships": memberships,
-            "watches_activity": request.user.is_superuser
-            or any(m.role in (Role.MANAGER, Role.ADMINISTRATOR) for m in memberships),
+            "watches_activity": request.user.is_superuser or any(m.role in MANAGING_ROLES for m in memberships),
             "services": Service.objects.for_agent(request.user),
             "sites": Site.objects.for_agent(request.user).prefetch_related("services"),
         },

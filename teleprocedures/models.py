@@ -218,13 +218,6 @@ class Dossier(models.Model):
         return self.version.definition
 
     @property
-    def processing_time(self):
-        """Time from submission to decision, without the time spent waiting for the applicant."""
-        if not (self.submitted_at and self.decided_at):
-            return None
-        return self.decided_at - self.submitted_at - self.paused_duration
-
-    @property
     def is_overdue(self):
         return (
             self.state in OPEN_STATES and self.paused_at is None and self.due_on and self.due_on < timezone.localdate()

@@ -7,6 +7,7 @@ from dashboards.indicators.appointments import appointment_indicators
 from dashboards.indicators.mail import mail_indicators
 from dashboards.indicators.requests import request_indicators
 from dashboards.indicators.satisfaction import satisfaction_indicators
+from dashboards.indicators.tables import Table
 
 
 # A minute: an answer to the survey shows on the dashboard within that time ("real time" for managers).
@@ -32,7 +33,8 @@ def dashboard(scope, *, use_cache=True):
 
 def find_table(sections, key):
     for section in sections.values():
-        for table in [*section["tables"], *([section["late_table"]] if "late_table" in section else [])]:
+        tables = [*section["tables"], *(value for value in section.values() if isinstance(value, Table))]
+        for table in tables:
             if table.key == key:
                 return table
     return None

@@ -79,10 +79,9 @@ def appointment_indicators(scope, *, now=None):
         })  # fmt: skip
     for via in BookedVia:
         counts[f"via_{via}"] = Count("pk", filter=in_current & Q(booked_via=via) & ~Q(status=S.CANCELLED))
-    counts["held"] = Count("pk", filter=in_current & active)
     totals, per_site = defaultdict(int), {}
     for row in appointments.filter(in_current | in_previous).values("site_id").annotate(**counts):
-        per_site[row["site_id"]] = row["held"]
+        per_site[row["site_id"]] = row["booked"]
         for key in counts:
             totals[key] += row[key]
     capacity, capacity_before = offered(scope, scope.current, scope.previous)

@@ -5,7 +5,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dashboards.indicators.stats import DAY, duration, rate, rounded
+from dashboards.indicators.stats import days, duration, rate, rounded
 from dashboards.indicators.tables import Chart, Figure, Table
 from mailroom.enums import Channel, Direction
 from mailroom.models import MailCategory, MailItem, late_condition
@@ -19,12 +19,6 @@ ELECTRONIC = (Channel.EMAIL, Channel.WEB)
 def mail_in_scope(scope):
     """Incoming mail of the scope's services. Mail is not tied to a site: a site filter does not narrow it."""
     return MailItem.objects.filter(direction=Direction.INCOMING, service_id__in=scope.service_ids).order_by()
-
-
-def _days(value):
-    if value is None:
-        return None
-    return value.total_seconds() / DAY if hasattr(value, "total_seconds") else value / DAY / 1_000_000
 
 
 def acknowledged_in_time(items, *ranges):
@@ -97,7 +91,7 @@ def mail_indicators(scope, *, today=None):
         Figure(_("Answered within the deadline"), rate(now["within"], now["total"]),
                rate(before["within"], before["total"]), unit="%",
                help=_("Out of the mail answered during the period.")),
-        Figure(_("Mean time to answer"), rounded(_days(now["mean"])), rounded(_days(before["mean"])), unit="days",
+        Figure(_("Mean time to answer"), rounded(days(now["mean"])), rounded(days(before["mean"])), unit="days",
                lower_is_better=True),
         Figure(_("Overdue now"), overdue, compare=False, lower_is_better=True),
         Figure(_("Acknowledged by the next working day"), rate(acknowledged, electronic),

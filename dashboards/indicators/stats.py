@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Aggregate, DurationField, ExpressionWrapper, F, FloatField, Func, Q
+from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, FloatField, Func, Q
 
 
 DAY = 86400.0
@@ -44,8 +44,15 @@ def percentile_cont(values, fraction):
     return values[lower] + (values[upper] - values[lower]) * (rank - lower)
 
 
-def _days(value):
-    return value.total_seconds() / DAY if hasattr(value, "total_seconds") else value / DAY
+def days(value):
+    """A duration (timedelta, as both PostgreSQL and SQLite return them) in days; None stays None."""
+    return None if value is None else value.total_seconds() / DAY
+
+
+def _percentiles_of(row, prefix, fractions):
+    """Read the columns `<prefix>p50`, `<prefix>p90`… of an aggregate row, converted from seconds to days."""
+    values = {f: row[f"{prefix}p{int(f * 100)}"] for f in fractions}
+    return {f: None if value is None else value / DAY for f, value in values.items()}
 
 
 def day_percentiles(queryset, expression, fractions=(0.5, 0.9), group=None):
@@ -54,8 +61,6 @@ def day_percentiles(queryset, expression, fractions=(0.5, 0.9), group=None):
     On PostgreSQL one query computes them; elsewhere (the embedded SQLite mode) the durations are read and sorted.
     Returns {group value: {"count": n, 0.5: days, 0.9: days}}.
     """
-    from django.db.models import Count
-
     groups = [group] if group else []
     queryset = queryset.order_by()
     if connection.vendor == "postgresql":
@@ -65,16 +70,13 @@ def day_percentiles(queryset, expression, fractions=(0.5, 0.9), group=None):
             queryset.aggregate(count=Count("pk"), **aggregates)
         ]  # fmt: skip
         return {
-            row[group] if group else None: {
-                "count": row["count"],
-                **{f: None if row[f"p{int(f * 100)}"] is None else row[f"p{int(f * 100)}"] / DAY for f in fractions},
-            }
+            row[group] if group else None: {"count": row["count"], **_percentiles_of(row, "", fractions)}
             for row in rows
         }
     values = defaultdict(list)
     for row in queryset.annotate(_span=expression).values_list(*groups, "_span"):
         if row[-1] is not None:
-            values[row[0] if group else None].append(_days(row[-1]))
+            values[row[0] if group else None].append(days(row[-1]))
     if not group and not values:
         values[None] = []
     result = {}
@@ -89,8 +91,6 @@ def period_percentiles(queryset, expression, periods, fractions=(0.5, 0.9)):
 
     `periods` maps a name to the Q of its rows; PostgreSQL reads the rows once (one FILTER per period).
     """
-    from django.db.models import Count
-
     if connection.vendor != "postgresql":
         return {name: day_percentiles(queryset.filter(q), expression, fractions)[None] for name, q in periods.items()}
     epoch = _Epoch(expression)
@@ -102,16 +102,7 @@ def period_percentiles(queryset, expression, periods, fractions=(0.5, 0.9)):
     for q in periods.values():
         either |= q
     row = queryset.order_by().filter(either).aggregate(**aggregates)
-    return {
-        name: {
-            "count": row[f"{name}__count"],
-            **{
-                f: None if row[f"{name}__p{int(f * 100)}"] is None else row[f"{name}__p{int(f * 100)}"] / DAY
-                for f in fractions
-            },
-        }  # fmt: skip
-        for name in periods
-    }
+    return {name: {"count": row[f"{name}__count"], **_percentiles_of(row, f"{name}__", fractions)} for name in periods}
 
 
 def rate(part, whole):

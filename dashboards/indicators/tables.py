@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 
 from dashboards.indicators.stats import change
@@ -59,3 +60,18 @@ class Table:
 
     def export_rows(self):
         return ([str(value) if isinstance(value, Promise) else value for value in row] for row in self.rows)
+
+
+def display(value):
+    """A figure as the tables and charts show it: a dash when there is none, dates and decimals localised."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, Promise | str):
+        return value
+    if hasattr(value, "hour"):
+        return date_format(value, "SHORT_DATETIME_FORMAT")
+    if hasattr(value, "year"):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, float):
+        return number_format(value, 2 if round(value, 2) != round(value, 1) else 1)
+    return number_format(value, force_grouping=True)

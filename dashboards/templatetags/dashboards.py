@@ -1,7 +1,6 @@
 from django import template
-from django.utils.formats import date_format, number_format
-from django.utils.functional import Promise
 
+from dashboards.indicators.tables import display
 from dashboards.services import has_answered
 from dashboards.survey import survey_path
 
@@ -9,20 +8,7 @@ from dashboards.survey import survey_path
 register = template.Library()
 
 
-@register.filter
-def figure(value):
-    """Show a figure as the table means it: a dash when there is none, dates and decimals localised."""
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, Promise | str):
-        return value
-    if hasattr(value, "hour"):
-        return date_format(value, "SHORT_DATETIME_FORMAT")
-    if hasattr(value, "year"):
-        return date_format(value, "SHORT_DATE_FORMAT")
-    if isinstance(value, float):
-        return number_format(value, 2 if round(value, 2) != round(value, 1) else 1)
-    return number_format(value, force_grouping=True)
+register.filter("figure", display)
 
 
 @register.inclusion_tag("dashboards/_survey_offer.html", takes_context=True)
