@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from appointments import invitations, services
@@ -20,9 +21,11 @@ from appointments.models import CollectiveSession, Motif
 from appointments.slots import free_slots, next_available
 from portal.models import Site
 from portal.params import aware_datetime_param, date_param, int_param
+from portal.sitemap import site_map_page
 from teleprocedures.fields import find_commune
 
 
+@site_map_page(gettext_lazy("Book an appointment"), section="services", order=3)
 def start(request):
     motifs = Motif.objects.public().select_related("service").order_by("service__name", "pk")
     services_motifs = OrderedDict()

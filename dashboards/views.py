@@ -20,6 +20,7 @@ from dashboards.scope import ScopeForm, managed
 from dashboards.survey import SurveyLinkError, read_token, subject_of
 from portal.decorators import agent_required
 from portal.exports import FORMATS, export_response
+from portal.sitemap import site_map_page
 
 
 SECTION_TITLES = {
@@ -136,6 +137,7 @@ def survey(request, token):
     return render(request, "dashboards/survey.html", {**context, "form": form}, status=status)
 
 
+@site_map_page(gettext_lazy("Statistics of our services"), section="services", order=5)
 def public(request):
     statistics = public_statistics()
     return render(request, "dashboards/public.html", {

@@ -4,14 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mailroom import services
 from mailroom.enums import Channel
 from mailroom.forms import WriteForm
 from mailroom.models import MailAttachment
 from portal.files import serve_stored_file
+from portal.sitemap import site_map_page
 
 
+@site_map_page(gettext_lazy("Write to the Département"), section="services", order=4)
 def write(request):
     user = request.user if request.user.is_authenticated else None
     initial = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email,
@@ -34,6 +37,7 @@ def write(request):
     return render(request, "mailroom/write.html", {"form": form})
 
 
+@site_map_page(gettext_lazy("My mail"), section="account", order=11)
 @login_required
 def my_mail(request):
     items = (

@@ -1,18 +1,10 @@
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
-
-
-ACCESSIBILITY_STATUS_LABELS = {
-    "full": _("fully compliant"),
-    "partial": _("partially compliant"),
-    "none": _("not compliant"),
-}
 
 
 def platform(request):
-    """Give every template the département's details, the language links and the accessibility status."""
+    """Give every template the département's details and the language links."""
     current = get_language() or settings.LANGUAGE_CODE
     path = request.get_full_path() if request else "/"
     languages = [
@@ -22,5 +14,4 @@ def platform(request):
     return {
         "platform": settings.PLATFORM,
         "language_links": languages,
-        "accessibility_status": ACCESSIBILITY_STATUS_LABELS[settings.PLATFORM["accessibility_status"]],
     }

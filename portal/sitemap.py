@@ -1,5 +1,44 @@
-from django.urls import reverse
-from django.utils.translation import gettext as _
+"""The site map, built from the URL configuration: views declare themselves with @site_map_page."""
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+SECTIONS = {
+    "services": _("Online services"),
+    "account": _("My account"),
+    "about": _("About this site"),
+}
+# Pages of django-allauth, whose views cannot carry the decorator: URL name → (title, section, order).
+ACCOUNT_PAGES = {
+    "account_signup": (_("Create an account"), "account", 1),
+    "account_login": (_("Sign in"), "account", 2),
+    "account_reset_password": (_("Forgotten password"), "account", 3),
+}
+
+
+def site_map_page(title, *, section, order=50):
+    """Declare a view (taking no URL argument) as a page of the site map, under one of SECTIONS."""
+    if section not in SECTIONS:
+        raise ValueError(f"unknown site map section {section!r}")
+
+    def declare(view):
+        view.site_map = (title, section, order)
+        return view
+
+    return declare
+
+
+def declared_pages(patterns=None, namespace=""):
+    """Yield (URL name with its namespace, (title, section, order)) for every declared page without URL arguments."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from declared_pages(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name and not pattern.pattern.converters:
+            entry = getattr(pattern.callback, "site_map", None) or ACCOUNT_PAGES.get(pattern.name)
+            if entry:
+                yield f"{namespace}{pattern.name}", entry
 
 
 def procedure_links():
@@ -9,39 +48,16 @@ def procedure_links():
 
 
 def site_map_sections():
-    """Return the public pages, grouped as they appear in the site map."""
-    return [
-        {
-            "title": _("Online services"),
-            "links": [
-                (reverse("portal:home"), _("Home")),
-                (reverse("teleprocedures:catalogue"), _("Online procedures")),
-                *procedure_links(),
-                (reverse("mailroom:write"), _("Write to the Département")),
-                (reverse("dashboards:public"), _("Statistics of our services")),
-            ],
-        },
-        {
-            "title": _("My account"),
-            "links": [
-                (reverse("account_signup"), _("Create an account")),
-                (reverse("account_login"), _("Sign in")),
-                (reverse("account_reset_password"), _("Forgotten password")),
-                (reverse("portal:my_space"), _("My space")),
-                (reverse("mailroom:my_mail"), _("My mail")),
-                (reverse("portal:profile"), _("My profile")),
-                (reverse("portal:personal_data"), _("My personal data")),
-            ],
-        },
-        {
-            "title": _("About this site"),
-            "links": [
-                (reverse("portal:accessibility"), _("Accessibility")),
-                (reverse("portal:legal_notice"), _("Legal notice")),
-                (reverse("portal:privacy"), _("Personal data")),
-                (reverse("portal:cookies"), _("Cookies")),
-                (reverse("portal:contact"), _("Contact")),
-                (reverse("portal:site_map"), _("Site map")),
-            ],
-        },
-    ]
+    """Return the public pages, grouped by section; the procedures follow their catalogue."""
+    grouped = {key: [] for key in SECTIONS}
+    for name, (title, section, order) in declared_pages():
+        grouped[section].append((order, str(title), reverse(name), name))
+    sections = []
+    for key, entries in grouped.items():
+        links = []
+        for _order, title, url, name in sorted(entries):
+            links.append((url, title))
+            if name == "teleprocedures:catalogue":
+                links.extend(procedure_links())
+        sections.append({"title": SECTIONS[key], "links": links})
+    return sections

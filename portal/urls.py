@@ -1,6 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 
 from portal import views
 
@@ -17,10 +18,9 @@ portal_patterns = [
     path("agent/", views.agent_home, name="agent_home"),
     path("agent/exports/<int:pk>/", views.export_status, name="export"),
     path("agent/exports/<int:pk>/fichier/", views.export_download, name="export_download"),
-    path("accessibilite/", views.legal_page("accessibility"), name="accessibility"),
-    path("mentions-legales/", views.legal_page("legal_notice"), name="legal_notice"),
-    path("donnees-personnelles/", views.legal_page("privacy"), name="privacy"),
-    path("cookies/", views.legal_page("cookies"), name="cookies"),
+    path("mentions-legales/", views.legal_page("legal_notice", gettext_lazy("Legal notice"), 20), name="legal_notice"),
+    path("donnees-personnelles/", views.legal_page("privacy", gettext_lazy("Personal data"), 21), name="privacy"),
+    path("cookies/", views.legal_page("cookies", gettext_lazy("Cookies"), 22), name="cookies"),
     path("contact/", views.contact, name="contact"),
     path("plan-du-site/", views.site_map, name="site_map"),
 ]
@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("", include("appointments.urls")),
     path("", include("mailroom.urls")),
     path("", include("dashboards.urls")),
+    path("", include("accessibility.urls")),
     path("compte/", include("allauth.urls")),
     prefix_default_language=False,
 )

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -20,9 +21,10 @@ from portal.enums import MANAGING_ROLES
 from portal.forms import AccountDeletionForm, ProfileForm, RelativeForm
 from portal.models import ExportJob, Membership, Service, Site
 from portal.params import int_param
-from portal.sitemap import site_map_sections
+from portal.sitemap import site_map_page, site_map_sections
 
 
+@site_map_page(gettext_lazy("Home"), section="services", order=1)
 def home(request):
     return render(request, "portal/home.html")
 
@@ -34,6 +36,7 @@ def home_redirect(request):
     return redirect("portal:my_space")
 
 
+@site_map_page(gettext_lazy("My space"), section="account", order=10)
 @login_required
 def my_space(request):
     return render(request, "portal/my_space.html", {"sections": my_space_sections(request.user)})
@@ -98,6 +101,7 @@ def my_space_sections(user):
     ]
 
 
+@site_map_page(gettext_lazy("My profile"), section="account", order=12)
 @login_required
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
@@ -131,6 +135,7 @@ def relatives(request):
     return render(request, "portal/relatives.html", {"form": form, "relatives": request.user.relatives.all()})
 
 
+@site_map_page(gettext_lazy("My personal data"), section="account", order=13)
 @login_required
 def personal_data(request):
     return render(request, "portal/personal_data.html")
@@ -177,7 +182,8 @@ def agent_home(request):
     )
 
 
-def legal_page(template):
+def legal_page(template, title, order):
+    @site_map_page(title, section="about", order=order)
     def view(request):
         return render(request, f"portal/legal/{template}.html")
 
@@ -185,10 +191,12 @@ def legal_page(template):
     return view
 
 
+@site_map_page(gettext_lazy("Contact"), section="about", order=30)
 def contact(request):
     return render(request, "portal/legal/contact.html", {"sites": Site.objects.order_by("name")})
 
 
+@site_map_page(gettext_lazy("Site map"), section="about", order=40)
 def site_map(request):
     return render(request, "portal/site_map.html", {"sections": site_map_sections()})
 

@@ -8,11 +8,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.decorators import agent_required
 from portal.files import serve_stored_file
 from portal.params import int_param
+from portal.sitemap import site_map_page
 from teleprocedures import services
 from teleprocedures.definitions import page_by_id, translate, visible_pages
 from teleprocedures.enums import AttachmentKind, Audience, DossierState, Theme
@@ -21,6 +23,7 @@ from teleprocedures.models import Attachment, Dossier, Procedure
 from teleprocedures.workflow import OPEN_STATES, TransitionNotAllowed
 
 
+@site_map_page(gettext_lazy("Online procedures"), section="services", order=2)
 def catalogue(request):
     procedures = Procedure.objects.published().select_related("service")
     query = request.GET.get("q", "").strip()[:100]

@@ -70,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "portal.context_processors.platform",
+                "accessibility.context_processors.accessibility",
             ],
         },
     },
@@ -242,7 +243,6 @@ PLATFORM = {
     "publication_director": "Le Président du Conseil départemental",
     "host": "Direction des systèmes d'information du Département, 1 avenue de la Préfecture, 35042 Rennes",
     "dpo_email": "dpd@ille-et-vilaine.example",
-    "accessibility_status": "partial",
 }
 
 LOGGING = {

@@ -263,6 +263,9 @@ def test_dashboard_and_public_statistics_at_scale(client, procedures):
     sql_ms = sorted((float(query["time"]) * 1000 for query in dashboard_queries), reverse=True)
     print(f"  SQL time of the cold dashboard: {sum(sql_ms):.1f} ms in {len(sql_ms)} queries; "
           f"slowest: {', '.join(f'{ms:.0f}' for ms in sql_ms[:8])}")  # fmt: skip
+    if os.environ.get("BENCH_QUERIES"):
+        for query in sorted(dashboard_queries, key=lambda query: -float(query["time"])):
+            print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:400]}")
     print(f"  heaviest dashboard query  {heaviest:9.1f} ms: {heaviest_sql[:150]}…")
     print(f"  dashboard cold / heaviest query: {dashboard_cold / heaviest:.2f} (goal <= 3)")
     print(f"  periodic measure of the delays to the next free slot: {measured:.0f} ms")

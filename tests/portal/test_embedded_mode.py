@@ -73,7 +73,7 @@ def test_embedded_mode_migrates_loads_demo_data_and_serves(tmp_path):
         assert health["status"] == "ok" and health["checks"]["queue"]["backend"] == "ImmediateBackend"
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
             html = response.read().decode()
-        assert '<html lang="fr" dir="ltr">' in html and "Services en ligne du Département" in html
+        assert '<html lang="fr" dir="ltr"' in html and "Services en ligne du Département" in html
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/ar/compte/signup/", timeout=5) as response:
             assert 'dir="rtl"' in response.read().decode()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/statistiques/", timeout=10) as response:

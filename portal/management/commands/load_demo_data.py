@@ -267,6 +267,7 @@ class Command(BaseCommand):
         self._demo_rsa(services["rsa-insertion"], sites)
         self._demo_mail(services)
         self._demo_satisfaction()
+        self._demo_accessibility(services["courrier"])
         from dashboards.services import record_slot_delays
 
         record_slot_delays()
@@ -456,6 +457,53 @@ class Command(BaseCommand):
                 record_answer(journey=Journey.SUBMITTED, obj=dossier, score=score, comment=comment)
             except AlreadyAnswered:
                 pass
+
+    def _demo_accessibility(self, mail_service):
+        """The statement, a demonstration audit (fictitious results, said so) and the published plans (once)."""
+        from datetime import date
+
+        from accessibility import services as accessibility
+        from accessibility.enums import ActionStatus, Result
+        from accessibility.models import ActionPlan, Audit, CriterionResult, MultiYearPlan, Statement
+
+        if Statement.objects.exists():
+            return
+        audit = Audit.objects.create(
+            title="Audit de démonstration (résultats fictifs)", auditor="Équipe projet (démonstration)",
+            performed_on=date(2026, 10, 15), method="Échantillon de trois pages représentatives.",
+        )  # fmt: skip
+        for position, (title, path) in enumerate([("Accueil", "/"), ("Demande de transport scolaire adapté",
+                                                   "/demarches/transport-scolaire-adapte/"),
+                                                  ("Prise de rendez-vous", "/rendez-vous/")]):  # fmt: skip
+            accessibility.add_audited_page(audit=audit, title=title, path=path, position=position)
+        results = CriterionResult.objects.filter(page__audit=audit)
+        results.update(result=Result.CONFORM)
+        results.filter(criterion__regex=r"^(2|4)\.").update(result=Result.NOT_APPLICABLE)
+        results.filter(criterion="10.11", page__position=1).update(
+            result=Result.NOT_CONFORM, note="Le tableau des horaires défile horizontalement à 320 px de large."
+        )
+        Statement.objects.create(
+            audit=audit, established_on=date(2026, 10, 20), feedback_service=mail_service,
+            technologies="HTML5\nCSS\nSVG",
+            test_environment="NVDA 2025.3 et Firefox\nVoiceOver et Safari (macOS, iOS)\nTalkBack et Chrome (Android)",
+            tools="Inspection manuelle des 106 critères (RGAA 4.1)\nNavigation au clavier seul",
+        )  # fmt: skip
+        plan = MultiYearPlan.objects.create(
+            first_year=2026, last_year=2028, is_published=True,
+            policy="Le Département rend accessibles tous ses services en ligne dès leur conception.",
+            organisation="Une référente accessibilité numérique, rattachée à la direction du numérique, "
+                         "coordonne les actions et répond aux signalements.",
+            training="Formation des rédacteurs et des agents à l'accessibilité des contenus.",
+            audits="Audit complet tous les trois ans et à chaque évolution majeure.",
+        )  # fmt: skip
+        year = ActionPlan.objects.create(plan=plan, year=2026, is_published=True)
+        for position, (title, due, status) in enumerate([
+            ("Audit de conformité des démarches en ligne", "4e trimestre", ActionStatus.DONE),
+            ("Correction des non-conformités relevées", "1er trimestre 2027", ActionStatus.IN_PROGRESS),
+            ("Formation des agents instructeurs", "2e trimestre", ActionStatus.PLANNED),
+        ]):  # fmt: skip
+            year.actions.create(title=title, due=due, status=status, position=position)
+        accessibility.forget_conformity()
 
     def _user(self, email, first_name, last_name):
         user, created = User.objects.get_or_create(
