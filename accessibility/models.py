@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accessibility.criteria import by_number
@@ -182,3 +183,24 @@ class PlannedAction(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class AutomatedAudit(models.Model):
+    """A run of `manage.py audit_pages` kept with --record: the statement and the eco-design page show the latest."""
+
+    ran_at = models.DateTimeField(_("run at"), default=timezone.now)
+    base_url = models.CharField(_("site audited"), max_length=300)
+    languages = models.JSONField(_("languages"), default=list)
+    summary = models.JSONField(_("summary"), default=dict)
+    results = models.JSONField(_("results per page"), default=list)
+
+    class Meta:
+        verbose_name = _("automated audit")
+        verbose_name_plural = _("automated audits")
+        ordering = ["-ran_at"]
+
+    def __str__(self):
+        return f"{self.ran_at:%d/%m/%Y %H:%M}"
+
+    def citizen_rows(self, language="fr"):
+        return [row for row in self.results if row["citizen_facing"] and row["language"] == language]

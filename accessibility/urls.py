@@ -9,4 +9,5 @@ urlpatterns = [
     path("accessibilite/schema-pluriannuel/", views.plan, name="plan"),
     path("accessibilite/signaler-un-probleme/", views.report, name="report"),
     path("parametres-d-affichage/", views.display_settings, name="display"),
+    path("eco-conception/", views.ecodesign, name="ecodesign"),
 ]

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accessibility import display
+from accessibility.audit.runner import BUDGET
 from accessibility.criteria import by_number
 from accessibility.forms import BarrierReportForm, DisplayForm
-from accessibility.models import ActionPlan, MultiYearPlan, Statement, lines
+from accessibility.models import ActionPlan, AutomatedAudit, MultiYearPlan, Statement, lines
 from accessibility.services import report_barrier, statement_figures
 from portal.sitemap import site_map_page
 
@@ -38,6 +39,7 @@ def statement(request):
         "plan": MultiYearPlan.objects.filter(is_published=True).first(),
         "plan_url": reverse("accessibility:plan"),
         "contact_email": current.contact_email or settings.PLATFORM["email"],
+        "automated": AutomatedAudit.objects.first(),
     }
     return render(request, "accessibility/statement.html", context)
 
@@ -87,3 +89,18 @@ def display_settings(request):
     if not readable:
         display.forget(response)
     return response
+
+
+@site_map_page(gettext_lazy("Eco-design statement"), section="about", order=14)
+def ecodesign(request):
+    """The eco-design statement (RGESN) with the figures measured by the latest recorded automated audit."""
+    automated = AutomatedAudit.objects.first()
+    rows = automated.citizen_rows() if automated else []
+    averages = None
+    if rows:
+        averages = {
+            key: round(sum(row[key] for row in rows) / len(rows), 1) for key in ("dom", "requests", "kb", "score")
+        }
+    return render(request, "accessibility/ecodesign.html", {"automated": automated, "rows": rows,
+                                                            "averages": averages, "budget": BUDGET,
+                                                            "contact_url": reverse("mailroom:write")})  # fmt: skip

@@ -1,26 +1,17 @@
 import os
-import shutil
 
 import pytest
 from django.conf import settings
 from django.test import Client
 
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Flags that let Debian's Chromium run headless on a machine without network or display.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-extensions",
-]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+from accessibility.audit.browser import (  # noqa: F401 (imported by the browser tests from here)
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    axe_violations,
+    format_violations,
+    launch,
+    page_weight,
+)
 
 
 def pytest_collection_modifyitems(items):
@@ -37,7 +28,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = launch(playwright)
         yield browser
         browser.close()
 
@@ -69,39 +60,6 @@ def sign_in(context, live_server):
     return sign_in
 
 
-def axe_violations(page):
-    """Run axe-core (WCAG 2.0/2.1 A and AA) on the page and return its violations."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
-    return results.response["violations"]
-
-
-def format_violations(violations):
-    lines = []
-    for violation in violations:
-        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
-        for node in violation["nodes"][:5]:
-            lines.append(f"    at {node['target']}: {node.get('failureSummary', '').splitlines()[-1:]}")
-    return "\n".join(lines)
-
-
 def assert_accessible(page):
     violations = axe_violations(page)
     assert not violations, f"axe-core found violations on {page.url}:\n{format_violations(violations)}"
-
-
-def page_weight(page):
-    """Return the DOM node count, the number of requests and the bytes transferred for the loaded page."""
-    return page.evaluate(
-        """() => {
-            const entries = [
-                ...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource'),
-            ];
-            return {
-                dom: document.getElementsByTagName('*').length,
-                requests: entries.length,
-                bytes: entries.reduce((sum, e) => sum + (e.transferSize || e.encodedBodySize || 0), 0),
-            };
-        }"""
-    )

@@ -318,9 +318,30 @@ class Command(BaseCommand):
             schedule.motifs.add(follow_up)
         self._demo_workshop(pmi, nurse, sites[0])
         parent = User.objects.get(email="parent@demo.ille-et-vilaine.example")
-        parent.relatives.get_or_create(
+        adam, _created = parent.relatives.get_or_create(
             first_name="Adam", last_name="Benali", defaults={"birth_date": date(2025, 9, 14)}
         )
+        self._demo_booking(motifs[0], parent, adam)
+
+    def _demo_booking(self, motif, parent, child):
+        """Book the first free infant consultation for the demo parent's child (once): Mon espace shows it."""
+        from appointments import services as appointments
+        from appointments.models import Appointment
+        from appointments.slots import next_available
+
+        if Appointment.objects.filter(user=parent).exists():
+            return
+        slot = next_available(motif=motif)
+        if slot is None:
+            return
+        person = {"user": parent, "relative": child, "first_name": child.first_name, "last_name": child.last_name,
+                  "email": parent.email}  # fmt: skip
+        try:
+            site = Site.objects.get(pk=slot.site_id)
+            appointments.book_appointment(motif=motif, site=site, starts_at=slot.starts_at, person=person,
+                                          booked_by=parent)  # fmt: skip
+        except appointments.SlotUnavailable:
+            pass  # taken meanwhile: the demo goes on without it
 
     def _demo_workshop(self, pmi, nurse, site):
         """A group workshop with seats, next week (one is opened again whenever none is to come)."""
@@ -366,6 +387,12 @@ class Command(BaseCommand):
         )  # fmt: skip
         if created:
             schedule.motifs.set([motif])
+        from appointments.invitations import invite
+        from appointments.models import Invitation
+
+        if not Invitation.objects.filter(motif=motif).exists():
+            invite(motif=motif, actor=referent, person={"first_name": "Karim", "last_name": "Le Du",
+                                                        "email": "karim.ledu@example.org"})  # fmt: skip
 
     def _demo_dossiers(self):
         """File a few adapted transport requests for the demo citizens (once), so that queues are not empty."""
