@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from appointments.models import Invitation
 from portal.notifications import queue_email, queue_sms
+from portal.organisation import find_commune
 from portal.services import log_event
 from portal.validators import normalize_french_phone
-from teleprocedures.fields import find_commune
 
 
 CSV_COLUMNS = ["reference", "last_name", "first_name", "email", "phone", "address_line", "commune"]

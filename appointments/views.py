@@ -20,9 +20,9 @@ from appointments.forms import PersonForm
 from appointments.models import CollectiveSession, Motif
 from appointments.slots import free_slots, next_available
 from portal.models import Site
+from portal.organisation import find_commune
 from portal.params import aware_datetime_param, date_param, int_param
 from portal.sitemap import site_map_page
-from teleprocedures.fields import find_commune
 
 
 @site_map_page(gettext_lazy("Book an appointment"), section="services", order=3)

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import services
 from portal.enums import OrganisationKind
-from portal.models import Commune, Relative, User
+from portal.models import Relative, User
+from portal.organisation import find_commune
 from portal.validators import normalize_french_phone, validate_siret
 
 
@@ -120,11 +121,15 @@ class SignupForm(AllauthSignupForm):
 
 
 class ProfileForm(forms.ModelForm):
-    commune = forms.ModelChoiceField(
+    # A text field, not a list of the 332 communes: lighter pages (EcoIndex) and easier with a screen reader.
+    commune = forms.CharField(
         label=_("Commune"),
-        queryset=Commune.objects.order_by("name"),
+        max_length=100,
         required=False,
-        help_text=_("Your commune decides which local social action centre (CDAS) serves you."),
+        help_text=_(
+            "Its name or INSEE code. Your commune decides which local social action centre (CDAS) serves you."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
     class Meta:
@@ -153,6 +158,12 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
+        if self.instance.commune_id and not self.is_bound:
+            self.initial["commune"] = self.instance.commune.name
+
+    def clean_commune(self):
+        text = self.cleaned_data["commune"].strip()
+        return find_commune(text) if text else None
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()

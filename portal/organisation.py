@@ -1,9 +1,13 @@
 """Reference data of the organisation: communes and intercommunalities shipped with the project."""
 
 import csv
+import re
+import unicodedata
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from portal.models import Commune, Intercommunality
 
@@ -35,3 +39,25 @@ def load_communes(*, path=COMMUNES_CSV, sector_of_epci=None):
             Commune.objects.update_or_create(insee_code=row["insee_code"], defaults=defaults)
             count += 1
     return count
+
+
+def normalise_name(text):
+    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", " ", text).strip().replace("saint ", "st ").replace("sainte ", "ste ")
+
+
+def find_commune(text):
+    """Return the commune of the département named (or coded) `text`, or raise ValidationError."""
+    text = (text or "").strip()
+    commune = Commune.objects.filter(insee_code=text).first() if text.isdigit() else None
+    if commune is None:
+        wanted = normalise_name(text)
+        matches = [c for c in Commune.objects.only("pk", "name", "insee_code") if normalise_name(c.name) == wanted]
+        commune = matches[0] if len(matches) == 1 else None
+    if commune is None:
+        raise ValidationError(
+            _("“%(name)s” is not a commune of the département: check the spelling, or give its INSEE code.")
+            % {"name": text},
+            code="unknown_commune",
+        )
+    return commune

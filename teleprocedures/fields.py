@@ -1,7 +1,6 @@
 """Field types of procedure definitions: Django form fields, storage as JSON, and display."""
 
 import re
-import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -11,7 +10,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from stdnum import iban as stdnum_iban
 
-from portal.models import Commune
+from portal.organisation import find_commune, normalise_name  # noqa: F401 (used by the other modules)
 from portal.validators import normalize_french_phone, validate_siret
 from teleprocedures.definitions import translate
 
@@ -36,28 +35,6 @@ def detect_file_kind(upload):
         if any(head.startswith(signature) for signature in signatures):
             return kind
     return None
-
-
-def normalise_name(text):
-    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", " ", text).strip().replace("saint ", "st ").replace("sainte ", "ste ")
-
-
-def find_commune(text):
-    """Return the commune of the département named (or coded) `text`, or raise ValidationError."""
-    text = (text or "").strip()
-    commune = Commune.objects.filter(insee_code=text).first() if text.isdigit() else None
-    if commune is None:
-        wanted = normalise_name(text)
-        matches = [c for c in Commune.objects.only("pk", "name", "insee_code") if normalise_name(c.name) == wanted]
-        commune = matches[0] if len(matches) == 1 else None
-    if commune is None:
-        raise ValidationError(
-            _("“%(name)s” is not a commune of the département: check the spelling, or give its INSEE code.")
-            % {"name": text},
-            code="unknown_commune",
-        )
-    return commune
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -300,6 +300,10 @@ def audit_pages(only=None):
 
     `only`: URL names or paths to keep; an unknown one raises ValueError with the list of known names.
     """
+    if only:
+        unknown = {item for item in only if not item.startswith("/") and item not in VISITED}
+        if unknown:
+            raise ValueError(", ".join(sorted(unknown)))
     names = list(dict.fromkeys(name for name, _pattern in named_patterns() if name in VISITED))
     pages = []
     for name in names:

@@ -29,6 +29,8 @@ class PageResult:
     kb: float = 0.0
     score: int = 0
     grade: str = ""
+    overflow_320: int = 0  # CSS px the page scrolls sideways at 320 px wide (reflow, WCAG 1.4.10)
+    overflow_text_200: int = 0  # the same at 640 px wide with text at 200 % (WCAG 1.4.4)
     error: str = ""
 
     @property
@@ -43,6 +45,10 @@ class PageResult:
                 found.append(f"EcoIndex {self.score} ({self.grade}), grade A wanted")
             found += [f"{key} {getattr(self, key)} > {limit}" for key, limit in BUDGET.items()
                       if getattr(self, key) > limit]  # fmt: skip
+            if self.overflow_320 > 0:
+                found.append(f"scrolls sideways by {self.overflow_320} px at 320 px wide")
+            if self.overflow_text_200 > 0:
+                found.append(f"scrolls sideways by {self.overflow_text_200} px with text at 200 %")
         return found
 
     def as_dict(self):
@@ -76,11 +82,26 @@ def visit(browser, base_url, cookies, audit_page, language):
             eco.dom, eco.requests, eco.size_kb, eco.score, eco.grade)  # fmt: skip
         result.violations = [{"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": len(v["nodes"])}
                              for v in axe_violations(page)]  # fmt: skip
+        if audit_page.citizen_facing:
+            result.overflow_320, result.overflow_text_200 = reflow(page)
     except Exception as error:  # noqa: BLE001 (a page that cannot be loaded is reported, the audit goes on)
         result.error = f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"
     finally:
         context.close()
     return result
+
+
+SIDEWAYS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def reflow(page):
+    """How far the page scrolls sideways at 320 CSS px, then at 640 px with the text at 200 % (0: it reflows)."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    narrow = page.evaluate(SIDEWAYS)
+    page.set_viewport_size({"width": 640, "height": 900})
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    large_text = page.evaluate(SIDEWAYS)
+    return max(narrow, 0), max(large_text, 0)
 
 
 def run_audit(base_url, pages, languages, *, browser=None, progress=None):

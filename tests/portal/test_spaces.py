@@ -51,6 +51,22 @@ def test_profile_saves_the_changes_and_logs_them(client):
     assert event.data["fields"] == ["address_line", "city", "language", "last_name", "phone", "postal_code"]
 
 
+def test_profile_commune_is_typed_by_name_or_code_and_checked(client):
+    from tests.factories import CommuneFactory
+
+    vitre = CommuneFactory(insee_code="35360", name="Vitré")
+    user = UserFactory(first_name="Lina", last_name="Moreau")
+    client.force_login(user)
+    data = {"first_name": "Lina", "last_name": "Moreau", "language": "fr"}
+    response = client.post(reverse("portal:profile"), {**data, "commune": "Vitrée"})
+    assert response.status_code == 200
+    assert 'id="id_commune_error"' in response.content.decode() and 'value="Vitrée"' in response.content.decode()
+    assert client.post(reverse("portal:profile"), {**data, "commune": "vitre"}).status_code == 302
+    user.refresh_from_db()
+    assert user.commune == vitre
+    assert 'value="Vitré"' in client.get(reverse("portal:profile")).content.decode()
+
+
 def test_profile_with_a_bad_phone_and_postal_code_keeps_what_was_typed(client):
     user = UserFactory(first_name="Lina", last_name="Moreau")
     client.force_login(user)

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accessibility.audit.pages import audit_pages
+from accessibility.audit.pages import VISITED, audit_pages
 from accessibility.audit.runner import run_audit, serve_in_thread, summarise
 from accessibility.models import AutomatedAudit
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         try:
             pages = audit_pages(options["pages"])
         except ValueError as error:
-            known = ", ".join(page.name for page in audit_pages())
+            known = ", ".join(VISITED)
             raise CommandError(f"Unknown page(s) in the audit list: {error}. Known pages: {known}") from None
         except Exception as error:
             raise CommandError(f"The audit needs the demo data (manage.py load_demo_data): {error}") from error
