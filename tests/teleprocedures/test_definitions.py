@@ -24,6 +24,31 @@ def test_the_five_shipped_procedures_are_valid():
         assert validate_definition(json.loads(path.read_text())["definition"]) == [], path.name
 
 
+def labels_of(value, path=""):
+    """Yield (path, label) for every translated label ({"fr": …}) of a procedure file."""
+    if isinstance(value, dict):
+        if isinstance(value.get("fr"), str):
+            yield path, value
+            return
+        for key, inner in value.items():
+            yield from labels_of(inner, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from labels_of(inner, f"{path}[{index}]")
+
+
+def test_every_label_of_the_shipped_procedures_is_in_french_english_and_arabic():
+    missing = [
+        f"{path.name}{where}: {language}"
+        for path in SHIPPED
+        for where, label in labels_of(json.loads(path.read_text()))
+        for language in ("fr", "en", "ar")
+        if not label.get(language, "").strip()
+    ]
+    assert not missing, missing
+    assert sum(1 for path in SHIPPED for _label in labels_of(json.loads(path.read_text()))) > 150
+
+
 @pytest.mark.parametrize(
     ("definition", "error"),
     [
