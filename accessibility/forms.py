@@ -2,17 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accessibility.enums import Motion, Spacing, TextSize, Theme
+from portal.forms import SenderForm
 
 
-class BarrierReportForm(forms.Form):
+class BarrierReportForm(SenderForm):
     """Tell the Département about a page or service one cannot use, and ask for it in another form."""
 
-    first_name = forms.CharField(label=_("First name"), max_length=150,
-                                 widget=forms.TextInput({"autocomplete": "given-name"}))  # fmt: skip
-    last_name = forms.CharField(label=_("Last name"), max_length=150,
-                                widget=forms.TextInput({"autocomplete": "family-name"}))  # fmt: skip
-    email = forms.EmailField(label=_("Email"), widget=forms.EmailInput({"autocomplete": "email"}),
-                             help_text=_("We answer you there. Example: nom@exemple.fr"))  # fmt: skip
+    email_help = _("We answer you there. Example: nom@exemple.fr")
+
     page = forms.CharField(label=_("Page or service concerned"), max_length=300, required=False,
                            help_text=_("Its address or its name, for example: booking an appointment."))  # fmt: skip
     problem = forms.CharField(label=_("What did not work?"), max_length=5000, widget=forms.Textarea({"rows": 6}))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from mailroom.enums import Channel, ContactKind, MailStatus, Priority
 from mailroom.models import Contact, MailCategory, validate_placeholders
+from portal.forms import SenderForm
 from portal.models import Service
 from portal.validators import normalize_french_phone
 from teleprocedures.fields import DEFAULT_ACCEPT, FILE_SIGNATURES, UploadField, detect_file_kind
@@ -25,15 +26,10 @@ def check_upload(upload):
     return upload
 
 
-class WriteForm(forms.Form):
+class WriteForm(SenderForm):
     """The public contact form: a web message registered as mail, with its number sent back at once."""
 
-    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=150,
-                                 widget=forms.TextInput({"autocomplete": "given-name"}))  # fmt: skip
-    last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=150,
-                                widget=forms.TextInput({"autocomplete": "family-name"}))  # fmt: skip
-    email = forms.EmailField(label=gettext_lazy("Email"), widget=forms.EmailInput({"autocomplete": "email"}),
-                             help_text=gettext_lazy("We send you the number of your message there."))  # fmt: skip
+    email_help = gettext_lazy("We send you the number of your message there.")
     phone = forms.CharField(label=gettext_lazy("Phone"), max_length=25, required=False,
                             widget=forms.TextInput({"autocomplete": "tel", "type": "tel"}))  # fmt: skip
     category = forms.ChoiceField(label=gettext_lazy("Your message is about"))

@@ -36,6 +36,22 @@ class PlatformFormRenderer(TemplatesSetting):
     bound_field_class = AccessibleBoundField
 
 
+class SenderForm(forms.Form):
+    """Who writes to the Département: names and email, with the autocomplete hints that let a browser fill them."""
+
+    email_help = ""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150,
+                                 widget=forms.TextInput({"autocomplete": "given-name"}))  # fmt: skip
+    last_name = forms.CharField(label=_("Last name"), max_length=150,
+                                widget=forms.TextInput({"autocomplete": "family-name"}))  # fmt: skip
+    email = forms.EmailField(label=_("Email"), widget=forms.EmailInput({"autocomplete": "email"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = self.email_help
+
+
 class SignupForm(AllauthSignupForm):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
