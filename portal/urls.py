@@ -28,6 +28,7 @@ portal_patterns = [
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include((portal_patterns, "portal"))),

@@ -265,6 +265,7 @@ SKIPPED = {
 # tool, outside the citizen and agent spaces) is not audited either.
 SKIPPED_PREFIXES = {
     "admin:": "Django's administration, an IT tool (said in the accessibility statement)",
+    "api:": "the open API (JSON) and its documentation for developers, tested in tests/api",
     "account_": EMAILED,
     "mfa_": "a step of the second factor set-up or sign-in, reached from the pages audited",
     "socialaccount_": "an external sign-in step",

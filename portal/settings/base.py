@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_rq",
     "django_tasks_rq",
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "mailroom",
     "dashboards",
     "accessibility",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -224,10 +226,27 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ApiAccess"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": os.environ.get("API_RATE", "600/min")},
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Portail du Département API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Portail du Département API",
+    "DESCRIPTION": "Requests, appointments, mail and indicators of the Département, for its other software. "
+    "Authenticate with `Authorization: Bearer <token>` (tokens are created in the admin, scoped to services).",
+    "VERSION": "1.0.0",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from our static files: no external asset
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 # The address of the site, for links in emails and PDFs.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -1,0 +1,39 @@
+"""One error format for the whole API: {"error": {"status", "code", "message", "fields"}}."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.views import exception_handler
+
+
+def _codes(detail):
+    if isinstance(detail, dict):
+        return {key: _codes(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return (
+            [str(item) for item in detail]
+            if all(not isinstance(i, dict | list) for i in detail)
+            else [_codes(item) for item in detail]
+        )
+    return [str(detail)]
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Not found, or not within this token's services."))
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    error = {"status": response.status_code, "code": getattr(exc, "default_code", "error")}
+    if isinstance(exc, exceptions.ValidationError):
+        error["code"] = "invalid"
+        error["message"] = _("Some values are not valid: see the fields.")
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        error["fields"] = _codes(detail)
+    else:
+        error["message"] = str(exc.detail) if hasattr(exc, "detail") else str(exc)
+    response.data = {"error": error}
+    return response

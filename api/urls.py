@@ -1,0 +1,16 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from api import views
+
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/procedures/", views.ProcedureList.as_view(), name="procedures"),
+    path("v1/procedures/<slug:slug>/", views.ProcedureDetail.as_view(), name="procedure"),
+    path("v1/dossiers/", views.DossierList.as_view(), name="dossiers"),
+    path("v1/dossiers/<str:number>/", views.DossierDetail.as_view(), name="dossier"),
+    path("v1/dossiers/<str:number>/fichiers/<int:pk>/", views.DossierFile.as_view(), name="dossier_file"),
+]
