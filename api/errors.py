@@ -27,7 +27,8 @@ def api_exception_handler(exc, context):
     response = exception_handler(exc, context)
     if response is None:
         return None
-    error = {"status": response.status_code, "code": getattr(exc, "default_code", "error")}
+    code = getattr(getattr(exc, "detail", None), "code", None) or getattr(exc, "default_code", "error")
+    error = {"status": response.status_code, "code": code}
     if isinstance(exc, exceptions.ValidationError):
         error["code"] = "invalid"
         error["message"] = _("Some values are not valid: see the fields.")

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -86,3 +87,25 @@ class DossierDetailSerializer(DossierSerializer):
 
     class Meta(DossierSerializer.Meta):
         fields = [*DossierSerializer.Meta.fields, "applicant", "answers", "files"]
+
+
+class TransitionSerializer(serializers.Serializer):
+    """A change of state asked through the API; the rules are the agent screens' (their forms, then services)."""
+
+    TRANSITIONS = ["start_review", "request_info", "accept", "reject", "close"]
+
+    transition = serializers.ChoiceField(choices=TRANSITIONS)
+    revision = serializers.IntegerField(
+        required=False, min_value=0, help_text="The revision read; refused with 409 if the request changed since."
+    )
+    reasons = serializers.CharField(required=False, max_length=10000, help_text="For accept, reject and close.")
+    decision = serializers.DictField(required=False, help_text="The fields of the procedure's decision (accept).")
+    items = serializers.ListField(child=serializers.CharField(max_length=500), required=False, max_length=50,
+                                  help_text="For request_info: the missing items.")  # fmt: skip
+    respond_by = serializers.DateField(required=False, help_text="For request_info.")
+
+    def validate(self, attrs):
+        unknown = set(self.initial_data) - set(self.fields) if isinstance(self.initial_data, dict) else set()
+        if unknown:
+            raise serializers.ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
+        return attrs

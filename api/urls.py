@@ -12,5 +12,6 @@ urlpatterns = [
     path("v1/procedures/<slug:slug>/", views.ProcedureDetail.as_view(), name="procedure"),
     path("v1/dossiers/", views.DossierList.as_view(), name="dossiers"),
     path("v1/dossiers/<str:number>/", views.DossierDetail.as_view(), name="dossier"),
+    path("v1/dossiers/<str:number>/transitions/", views.DossierTransition.as_view(), name="dossier_transition"),
     path("v1/dossiers/<str:number>/fichiers/<int:pk>/", views.DossierFile.as_view(), name="dossier_file"),
 ]

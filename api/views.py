@@ -1,15 +1,28 @@
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.filters import DossierFilters
-from api.serializers import DossierDetailSerializer, DossierSerializer, ProcedureDetailSerializer, ProcedureSerializer
+from api.serializers import (
+    DossierDetailSerializer,
+    DossierSerializer,
+    ProcedureDetailSerializer,
+    ProcedureSerializer,
+    TransitionSerializer,
+)
 from portal.files import serve_stored_file
+from teleprocedures import services as teleprocedures
 from teleprocedures.enums import DossierState
+from teleprocedures.forms import DecisionForm, InformationRequestForm
 from teleprocedures.models import Attachment, Dossier, Procedure
+from teleprocedures.services import StaleDossier
+from teleprocedures.workflow import TransitionNotAllowed, target_state
 
 
 class FilingOrder(CursorPagination):
@@ -71,6 +84,62 @@ class DossierDetail(generics.RetrieveAPIView):
             .select_related("procedure", "commune", "assignee", "applicant")
             .prefetch_related("attachments")
         )
+
+
+class Conflict(APIException):
+    status_code = 409
+    default_code = "conflict"
+
+
+class DossierTransition(APIView):
+    """Change a request's state with the agent screens' rules: start the review, ask for missing items, decide.
+
+    The decision is written, its PDF made and the applicant told, as when an agent decides; 409 when the request
+    is not in a state that allows it or changed since `revision`.
+    """
+
+    @extend_schema(request=TransitionSerializer, responses={200: DossierDetailSerializer})
+    def post(self, request, number):
+        dossier = get_object_or_404(Dossier.objects.for_agent(request.user), number=number)
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        wanted = serializer.validated_data
+        revision = wanted.get("revision")
+        try:
+            target_state(dossier, wanted["transition"])  # a state that does not allow it: 409 before any check
+            if wanted["transition"] == "start_review":
+                teleprocedures.start_review(dossier=dossier, actor=request.user, expected_revision=revision,
+                                            request=request)  # fmt: skip
+            elif wanted["transition"] == "request_info":
+                form = InformationRequestForm({"items": "\n".join(wanted.get("items", [])),
+                                               "respond_by": wanted.get("respond_by") or ""})  # fmt: skip
+                cleaned = _checked(form)
+                teleprocedures.request_information(dossier=dossier, items=cleaned["items"],
+                                                   respond_by=cleaned["respond_by"], actor=request.user,
+                                                   expected_revision=revision, request=request)  # fmt: skip
+            else:
+                data = {"reasons": wanted.get("reasons", "")}
+                data.update({f"decision_{name}": value for name, value in wanted.get("decision", {}).items()})
+                form = DecisionForm(data, dossier=dossier, transition=wanted["transition"])
+                cleaned = _checked(form, rename=lambda name: name.replace("decision_", "decision.", 1))
+                teleprocedures.decide(dossier=dossier, transition=wanted["transition"], reasons=cleaned["reasons"],
+                                      data=form.data_values, actor=request.user, expected_revision=revision,
+                                      request=request)  # fmt: skip
+        except TransitionNotAllowed as error:
+            raise Conflict(str(error), code="transition_not_allowed") from None
+        except StaleDossier:
+            raise Conflict(
+                _("The request changed since this revision: read it again."), code="stale_revision"
+            ) from None
+        dossier.refresh_from_db()
+        return Response(DossierDetailSerializer(dossier, context={"request": request}).data)
+
+
+def _checked(form, rename=str):
+    """The form's cleaned data, or a 400 with its messages under the API's field names."""
+    if not form.is_valid():
+        raise ValidationError({rename(name): list(errors) for name, errors in form.errors.items()})
+    return form.cleaned_data
 
 
 class DossierFile(APIView):
