@@ -36,5 +36,6 @@ def api_exception_handler(exc, context):
         error["fields"] = _codes(detail)
     else:
         error["message"] = str(exc.detail) if hasattr(exc, "detail") else str(exc)
+    error.update(getattr(exc, "extra", {}))
     response.data = {"error": error}
     return response

@@ -105,7 +105,13 @@ class TransitionSerializer(serializers.Serializer):
     respond_by = serializers.DateField(required=False, help_text="For request_info.")
 
     def validate(self, attrs):
-        unknown = set(self.initial_data) - set(self.fields) if isinstance(self.initial_data, dict) else set()
-        if unknown:
-            raise serializers.ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
-        return attrs
+        return reject_unknown(self, attrs)
+
+
+def reject_unknown(serializer, attrs):
+    """Refuse a body with fields the endpoint does not know (a typo must not be silently ignored)."""
+    data = serializer.initial_data
+    unknown = set(data) - set(serializer.fields) if isinstance(data, dict) else set()
+    if unknown:
+        raise serializers.ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
+    return attrs

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import views
+from api import appointments, views
 
 
 app_name = "api"
@@ -14,4 +14,9 @@ urlpatterns = [
     path("v1/dossiers/<str:number>/", views.DossierDetail.as_view(), name="dossier"),
     path("v1/dossiers/<str:number>/transitions/", views.DossierTransition.as_view(), name="dossier_transition"),
     path("v1/dossiers/<str:number>/fichiers/<int:pk>/", views.DossierFile.as_view(), name="dossier_file"),
+    path("v1/motifs/", appointments.MotifList.as_view(), name="motifs"),
+    path("v1/motifs/<int:pk>/disponibilites/", appointments.Availability.as_view(), name="availability"),
+    path("v1/sites/", appointments.SiteList.as_view(), name="sites"),
+    path("v1/rendez-vous/", appointments.AppointmentList.as_view(), name="appointments"),
+    path("v1/rendez-vous/<int:pk>/annuler/", appointments.AppointmentCancel.as_view(), name="appointment_cancel"),
 ]
