@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import appointments, views
+from api import appointments, mail, views
 
 
 app_name = "api"
@@ -19,4 +19,8 @@ urlpatterns = [
     path("v1/sites/", appointments.SiteList.as_view(), name="sites"),
     path("v1/rendez-vous/", appointments.AppointmentList.as_view(), name="appointments"),
     path("v1/rendez-vous/<int:pk>/annuler/", appointments.AppointmentCancel.as_view(), name="appointment_cancel"),
+    path("v1/courrier/", mail.MailItemList.as_view(), name="mail_items"),
+    path("v1/courrier/<str:number>/", mail.MailItemDetail.as_view(), name="mail_item"),
+    path("v1/courrier/<str:number>/statut/", mail.MailItemStatus.as_view(), name="mail_item_status"),
+    path("v1/contacts/", mail.ContactList.as_view(), name="contacts"),
 ]

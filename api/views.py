@@ -113,7 +113,7 @@ class DossierTransition(APIView):
             elif wanted["transition"] == "request_info":
                 form = InformationRequestForm({"items": "\n".join(wanted.get("items", [])),
                                                "respond_by": wanted.get("respond_by") or ""})  # fmt: skip
-                cleaned = _checked(form)
+                cleaned = checked_form(form)
                 teleprocedures.request_information(dossier=dossier, items=cleaned["items"],
                                                    respond_by=cleaned["respond_by"], actor=request.user,
                                                    expected_revision=revision, request=request)  # fmt: skip
@@ -121,7 +121,7 @@ class DossierTransition(APIView):
                 data = {"reasons": wanted.get("reasons", "")}
                 data.update({f"decision_{name}": value for name, value in wanted.get("decision", {}).items()})
                 form = DecisionForm(data, dossier=dossier, transition=wanted["transition"])
-                cleaned = _checked(form, rename=lambda name: name.replace("decision_", "decision.", 1))
+                cleaned = checked_form(form, rename=lambda name: name.replace("decision_", "decision.", 1))
                 teleprocedures.decide(dossier=dossier, transition=wanted["transition"], reasons=cleaned["reasons"],
                                       data=form.data_values, actor=request.user, expected_revision=revision,
                                       request=request)  # fmt: skip
@@ -135,7 +135,7 @@ class DossierTransition(APIView):
         return Response(DossierDetailSerializer(dossier, context={"request": request}).data)
 
 
-def _checked(form, rename=str):
+def checked_form(form, rename=str):
     """The form's cleaned data, or a 400 with its messages under the API's field names."""
     if not form.is_valid():
         raise ValidationError({rename(name): list(errors) for name, errors in form.errors.items()})

@@ -48,15 +48,15 @@ def register(request):
         return _find_sender(request, kept)
     form = RegisterForm(request.POST, request.FILES, user=request.user)
     valid = form.is_valid()
-    contact = form.chosen_contact
-    if valid and contact is None:
-        contact = services.find_contact(form.new_sender())
     duplicates = []
-    if valid and contact is not None and not form.cleaned_data["confirm_duplicate"]:
-        data = form.cleaned_data
-        duplicates = services.possible_duplicates(contact=contact, subject=data["subject"],
-                                                  received_on=data["received_on"])  # fmt: skip
-        if duplicates:
+    if valid:
+        try:
+            item = services.register_checked(
+                form=form, actor=request.user, request=request,
+                attachments=lambda: services.take_kept(kept) + form.cleaned_data["attachments"],
+            )  # fmt: skip
+        except services.PossibleDuplicate as found:
+            duplicates = found.duplicates
             message = _(
                 "Mail from this sender with this subject was registered in the last 7 days: check it is "
                 "not the same, then tick this box."
@@ -64,19 +64,13 @@ def register(request):
             form.add_error("confirm_duplicate", message)
             valid = False
     if not valid:
+        contact = form.chosen_contact
         if "attachments" not in form.errors:  # the files just sent are checked: kept for the corrected form
             kept += services.keep_uploads(form.cleaned_data["attachments"], request.user)
         chosen = contact.pk if contact and form.chosen_contact else None
         matches = [contact] if chosen else []
         return _register_page(request, form, kept=kept, chosen=chosen, matches=matches, duplicates=duplicates)
     data = form.cleaned_data
-    contact = contact or services.create_contact(form.new_sender())
-    item = services.register(
-        contact=contact, subject=data["subject"], body=data["body"], channel=data["channel"],
-        received_on=data["received_on"], category=data["category"], priority=data["priority"],
-        service=data["service"], copies=data["copies"], attachments=services.take_kept(kept) + data["attachments"],
-        actor=request.user, request=request,
-    )  # fmt: skip
     request.session[STICKY] = {"channel": data["channel"], "received_on": data["received_on"].isoformat()}
     messages.success(request, _("Registered under number %(number)s.") % {"number": item.number})
     if "next" in request.POST:

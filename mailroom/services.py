@@ -160,6 +160,36 @@ def register(*, contact, subject, channel, actor=None, received_on=None, body=""
     return item
 
 
+class PossibleDuplicate(Exception):
+    """Mail from this sender with this subject came in the last days: the clerk must confirm it is another one."""
+
+    def __init__(self, duplicates):
+        super().__init__("possible duplicate")
+        self.duplicates = list(duplicates)
+
+
+@transaction.atomic
+def register_checked(*, form, actor, attachments=(), request=None):
+    """Register what a valid RegisterForm holds: the sender chosen, found or created, after the duplicate check.
+
+    Raise PossibleDuplicate (nothing registered) unless the form confirms it is another mail. `attachments` may be
+    a function returning the files, called only once the checks pass (kept uploads are then taken, not lost).
+    """
+    data = form.cleaned_data
+    contact = form.chosen_contact or find_contact(form.new_sender())
+    if contact is not None and not data["confirm_duplicate"]:
+        duplicates = possible_duplicates(contact=contact, subject=data["subject"], received_on=data["received_on"])
+        if duplicates:
+            raise PossibleDuplicate(duplicates)
+    contact = contact or create_contact(form.new_sender())
+    return register(
+        contact=contact, subject=data["subject"], body=data["body"], channel=data["channel"],
+        received_on=data["received_on"], category=data["category"], priority=data["priority"],
+        service=data["service"], copies=data["copies"], actor=actor, request=request,
+        attachments=attachments() if callable(attachments) else attachments,
+    )  # fmt: skip
+
+
 # --- Files kept while a registration form is corrected ----------------------------------------------------------
 
 KEPT_SALT = "mailroom.kept-upload"

@@ -246,6 +246,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # served from our static files: no external asset
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "AppointmentStatusEnum": "appointments.enums.AppointmentStatus",
+        "MailStatusEnum": "mailroom.enums.MailStatus",
+        "DossierStateEnum": "teleprocedures.enums.DossierState",
+    },
 }
 
 # The address of the site, for links in emails and PDFs.
