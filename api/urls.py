@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import appointments, mail, views
+from api import appointments, indicators, mail, views
 
 
 app_name = "api"
@@ -23,4 +23,5 @@ urlpatterns = [
     path("v1/courrier/<str:number>/", mail.MailItemDetail.as_view(), name="mail_item"),
     path("v1/courrier/<str:number>/statut/", mail.MailItemStatus.as_view(), name="mail_item_status"),
     path("v1/contacts/", mail.ContactList.as_view(), name="contacts"),
+    path("v1/indicateurs/", indicators.Indicators.as_view(), name="indicators"),
 ]
