@@ -13,6 +13,8 @@ from appointments import ics
 from appointments.enums import AppointmentStatus, BookedVia
 from appointments.models import ACTIVE_STATUSES, Appointment, CollectiveSession
 from appointments.slots import busy_times, free_slots
+from portal import webhooks
+from portal.enums import WebhookEvent
 from portal.models import User
 from portal.notifications import queue_email, queue_sms
 from portal.services import log_event
@@ -83,7 +85,14 @@ def book_appointment(*, motif, site, starts_at, person, booked_by=None, booked_v
     _claim_invitation(invitation, appointment)
     log_event(actor=booked_by, action="appointment.book", obj=appointment, request=request, via=booked_via)
     _notify(appointment, "appointment_booked", with_ics=True)
+    webhooks.emit(WebhookEvent.APPOINTMENT_BOOKED, service=motif.service, data=webhook_data(appointment))
     return appointment
+
+
+def webhook_data(appointment):
+    """What a webhook tells of an appointment (the receiver reads the rest through the API with its token)."""
+    return {"id": appointment.pk, "motif": appointment.motif_id, "site": appointment.site_id,
+            "starts_at": appointment.starts_at, "status": appointment.status}  # fmt: skip
 
 
 def _create(person, **fields):
@@ -258,6 +267,8 @@ def cancel_appointment(*, appointment, by_person, reason="", actor=None, request
     appointment.save(update_fields=["status", "cancel_reason", "cancelled_at"])
     log_event(actor=actor, action="appointment.cancel", obj=appointment, request=request, by_person=by_person)
     _notify(appointment, "appointment_cancelled")
+    webhooks.emit(WebhookEvent.APPOINTMENT_CANCELLED, service=appointment.motif.service,
+                  data=webhook_data(appointment))  # fmt: skip
     leave_waitlist(appointment=appointment)
     transaction.on_commit(lambda: _offer_safely(appointment))
     if by_person:

@@ -15,8 +15,9 @@ from mailroom.enums import ActivityKind, Channel, Direction, MailStatus
 from mailroom.models import DEFAULT_ALERT_DAYS, PLACEHOLDER, Contact, MailActivity, MailAttachment, MailItem
 from mailroom.search import search_text_of
 from mailroom.workflow import OPEN_STATUSES, target_status
+from portal import webhooks
 from portal.calendar import add_months, add_working_days, working_days_between
-from portal.enums import Role
+from portal.enums import Role, WebhookEvent
 from portal.notifications import queue_email
 from portal.numbering import next_value
 from portal.pdf import render_pdf
@@ -157,7 +158,15 @@ def register(*, contact, subject, channel, actor=None, received_on=None, body=""
     log_event(actor=actor, action="mail.register", obj=item, request=request, channel=channel)
     if acknowledge and incoming:
         acknowledge_receipt(item)
+    if incoming:
+        webhooks.emit(WebhookEvent.MAIL_REGISTERED, service=service, data=webhook_data(item))
     return item
+
+
+def webhook_data(item):
+    """What a webhook tells of a mail item (the receiver reads the rest through the API with its token)."""
+    return {"number": item.number, "channel": item.channel, "status": item.status, "received_on": item.received_on,
+            "due_date": item.due_date}  # fmt: skip
 
 
 class PossibleDuplicate(Exception):
@@ -469,6 +478,7 @@ def reply(*, item, text, by, actor, request=None):
     item.save(update_fields=["status", "answered_at", "updated_at"])
     _activity(item, ActivityKind.REPLIED, actor, by=by, outgoing=outgoing.number)
     log_event(actor=actor, action="mail.reply", obj=item, request=request, by=by, outgoing=outgoing.pk)
+    webhooks.emit(WebhookEvent.MAIL_ANSWERED, service=item.service, data=webhook_data(item))
     return outgoing
 
 

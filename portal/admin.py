@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from portal import notifications
+from portal.enums import WebhookEvent
 from portal.models import (
     AuditEvent,
     Commune,
@@ -13,6 +15,7 @@ from portal.models import (
     Service,
     Site,
     User,
+    WebhookEndpoint,
 )
 
 
@@ -88,6 +91,40 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__last_name"]
     autocomplete_fields = ["user", "service", "site"]
     list_select_related = ["user", "service", "site"]
+
+
+class WebhookForm(forms.ModelForm):
+    url = forms.URLField(label=_("address"), max_length=500, assume_scheme="https",
+                         help_text=_("HTTPS address that receives the events."))  # fmt: skip
+    events = forms.MultipleChoiceField(label=_("events"), choices=WebhookEvent.choices,
+                                       widget=forms.CheckboxSelectMultiple)  # fmt: skip
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["service", "url", "events", "description", "is_active", "secret"]
+
+
+class DeliveryInline(admin.TabularInline):
+    """The delivery log: each event sent to this address, its attempts and the last error."""
+
+    model = OutboxMessage
+    fields = ["created_at", "template", "status", "attempts", "sent_at", "next_attempt_at", "last_error"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-created_at"]
+    verbose_name_plural = _("deliveries")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    form = WebhookForm
+    list_display = ["service", "url", "is_active", "created_at"]
+    list_filter = ["service", "is_active"]
+    inlines = [DeliveryInline]
 
 
 @admin.register(OutboxMessage)

@@ -43,6 +43,16 @@ class OrganisationKind(models.TextChoices):
 class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
     SMS = "sms", _("SMS")
+    WEBHOOK = "webhook", _("Webhook")
+
+
+class WebhookEvent(models.TextChoices):
+    DOSSIER_SUBMITTED = "dossier.submitted", _("Request submitted")
+    DOSSIER_DECIDED = "dossier.decided", _("Request decided")
+    APPOINTMENT_BOOKED = "appointment.booked", _("Appointment booked")
+    APPOINTMENT_CANCELLED = "appointment.cancelled", _("Appointment cancelled")
+    MAIL_REGISTERED = "mail.registered", _("Mail registered")
+    MAIL_ANSWERED = "mail.answered", _("Mail answered")
 
 
 class OutboxStatus(models.TextChoices):

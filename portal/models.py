@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -291,6 +293,31 @@ class OutboxQuerySet(models.QuerySet):
         return self.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now or timezone.now())
 
 
+def new_webhook_secret():
+    return secrets.token_hex(32)
+
+
+class WebhookEndpoint(models.Model):
+    """An address of another software told of a service's events, by signed POST requests sent through the outbox."""
+
+    service = models.ForeignKey(Service, verbose_name=_("service"), on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(_("address"), max_length=500, help_text=_("HTTPS address that receives the events."))
+    events = models.JSONField(_("events"), default=list)
+    secret = models.CharField(_("signing secret"), max_length=64, default=new_webhook_secret,
+                              help_text=_("Shared with the receiver, which checks signatures with it."))  # fmt: skip
+    is_active = models.BooleanField(_("active"), default=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        ordering = ["service", "url"]
+
+    def __str__(self):
+        return f"{self.service} → {self.url}"
+
+
 class OutboxMessage(models.Model):
     """A notification to deliver, written in the same transaction as the change that causes it."""
 
@@ -311,6 +338,8 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     last_error = models.TextField(_("last error"), blank=True)
+    webhook = models.ForeignKey(WebhookEndpoint, verbose_name=_("webhook"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="deliveries")  # fmt: skip
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 

@@ -31,9 +31,11 @@ def queue_message(
     user=None,
     language=None,
     attachments=None,
+    webhook=None,
 ):
     """Write an already rendered message to the outbox and have it delivered once the transaction commits."""
     message = OutboxMessage.objects.create(
+        webhook=webhook,
         channel=channel,
         recipient=recipient,
         user=user,
@@ -113,6 +115,11 @@ def retry_delay(attempts):
 
 
 def _send(message):
+    if message.channel == Channel.WEBHOOK:
+        from portal import webhooks
+
+        webhooks.deliver(message)
+        return
     if message.channel == Channel.SMS:
         get_sms_backend().send(to=message.recipient, body=message.body_text)
         return
@@ -136,7 +143,8 @@ def deliver_message(*, message_id):
         # The row lock makes concurrent deliveries of the same message wait or skip; the status check makes a
         # repeated task (re-queued by the periodic job, retried by a worker) a no-op once the message is sent.
         message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
+            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("webhook")
             .filter(pk=message_id, status=OutboxStatus.PENDING)
             .first()
         )

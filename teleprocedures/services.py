@@ -11,7 +11,9 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from portal import webhooks
 from portal.calendar import add_months, add_working_days
+from portal.enums import WebhookEvent
 from portal.models import Commune
 from portal.notifications import queue_email
 from portal.numbering import next_value
@@ -353,7 +355,14 @@ def submit_dossier(*, dossier, actor, request=None):
         attachments=[(f"accuse-de-reception-{dossier.number}.pdf", pdf, "application/pdf")],
         url=dossier_url(dossier),
     )
+    webhooks.emit(WebhookEvent.DOSSIER_SUBMITTED, service=procedure.service, data=webhook_data(dossier))
     return dossier
+
+
+def webhook_data(dossier):
+    """What a webhook tells of a request (the receiver reads the rest through the API with its token)."""
+    return {"number": dossier.number, "procedure": dossier.procedure.slug, "state": dossier.state,
+            "submitted_at": dossier.submitted_at, "decided_at": dossier.decided_at}  # fmt: skip
 
 
 def silence_sentence(dossier):
@@ -497,6 +506,7 @@ def decide(*, dossier, transition, reasons, actor, data=None, expected_revision=
     )
     _notify_applicant(dossier, "decision", decision=decision, url=dossier_url(dossier),
                       attachments=[(name, pdf, "application/pdf")])  # fmt: skip
+    webhooks.emit(WebhookEvent.DOSSIER_DECIDED, service=dossier.procedure.service, data=webhook_data(dossier))
     return decision
 
 
