@@ -4,7 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from teleprocedures.models import Attachment, Dossier, Procedure
+from teleprocedures.models import Attachment, Dossier, Message, Procedure
 
 
 class TranslatedField(serializers.JSONField):
@@ -109,9 +109,25 @@ class TransitionSerializer(serializers.Serializer):
 
 
 def reject_unknown(serializer, attrs):
-    """Refuse a body with fields the endpoint does not know (a typo must not be silently ignored)."""
+    """Refuse a body with fields the endpoint does not take (a typo or a read-only field must not pass silently)."""
     data = serializer.initial_data
-    unknown = set(data) - set(serializer.fields) if isinstance(data, dict) else set()
+    writable = {name for name, field in serializer.fields.items() if not field.read_only}
+    unknown = set(data) - writable if isinstance(data, dict) else set()
     if unknown:
         raise serializers.ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
     return attrs
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    """A message between the service and the applicant on a request (answers to the applicant by email)."""
+
+    files = FileSerializer(source="attachments", many=True, read_only=True)
+
+    class Meta:
+        model = Message
+        fields = ["id", "from_applicant", "body", "created_at", "files"]
+        read_only_fields = ["id", "from_applicant", "created_at", "files"]
+        extra_kwargs = {"body": {"max_length": 10000}}
+
+    def validate(self, attrs):
+        return reject_unknown(self, attrs)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("v1/procedures/<slug:slug>/", views.ProcedureDetail.as_view(), name="procedure"),
     path("v1/dossiers/", views.DossierList.as_view(), name="dossiers"),
     path("v1/dossiers/<str:number>/", views.DossierDetail.as_view(), name="dossier"),
+    path("v1/dossiers/<str:number>/messages/", views.DossierMessages.as_view(), name="dossier_messages"),
     path("v1/dossiers/<str:number>/transitions/", views.DossierTransition.as_view(), name="dossier_transition"),
     path("v1/dossiers/<str:number>/fichiers/<int:pk>/", views.DossierFile.as_view(), name="dossier_file"),
     path("v1/motifs/", appointments.MotifList.as_view(), name="motifs"),

@@ -12,6 +12,7 @@ from api.filters import DossierFilters
 from api.serializers import (
     DossierDetailSerializer,
     DossierSerializer,
+    MessageSerializer,
     ProcedureDetailSerializer,
     ProcedureSerializer,
     TransitionSerializer,
@@ -140,6 +141,25 @@ def checked_form(form, rename=str):
     if not form.is_valid():
         raise ValidationError({rename(name): list(errors) for name, errors in form.errors.items()})
     return form.cleaned_data
+
+
+class DossierMessages(generics.ListCreateAPIView):
+    """The messages of a request (GET); write to the applicant, who is told by email (POST, like the agent page)."""
+
+    serializer_class = MessageSerializer
+    pagination_class = None
+
+    def dossier(self):
+        return get_object_or_404(Dossier.objects.for_agent(self.request.user), number=self.kwargs["number"])
+
+    def get_queryset(self):
+        return self.dossier().messages.prefetch_related("attachments__dossier").order_by("created_at", "pk")
+
+    def perform_create(self, serializer):
+        serializer.instance = teleprocedures.post_message(
+            dossier=self.dossier(), author=self.request.user, body=serializer.validated_data["body"],
+            from_applicant=False, request=self.request,
+        )  # fmt: skip
 
 
 class DossierFile(APIView):

@@ -107,3 +107,20 @@ def test_another_services_request_is_not_found(client, procedures, writer):
     assert response.status_code == 404
     other.refresh_from_db()
     assert other.state == DossierState.SUBMITTED
+
+
+def test_messages_are_read_and_written_for_the_applicant(client, writer, dossier, outbox):
+    token, key = writer
+    url = reverse("api:dossier_messages", args=[dossier.number])
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    assert client.get(url, **headers).json() == []
+    response = client.post(url, data=json.dumps({"body": "Merci de préciser l'adresse de l'école."}),
+                           content_type="application/json", **headers)  # fmt: skip
+    assert response.status_code == 201 and response.json()["from_applicant"] is False
+    assert outbox("parent@example.org")  # the applicant is told a message waits for them
+    assert [m["body"] for m in client.get(url, **headers).json()] == ["Merci de préciser l'adresse de l'école."]
+    assert AuditEvent.objects.filter(action="dossier.message", actor=token.account).exists()
+    for bad in ({"body": ""}, {"body": "x", "from_applicant": True}, {}):
+        refused = client.post(url, data=json.dumps(bad), content_type="application/json", **headers)
+        assert refused.status_code == 400, bad
+    assert dossier.messages.count() == 1
