@@ -8,16 +8,17 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.errors import Conflict, reject_unknown_params
 from api.serializers import TranslatedField, reject_unknown
 from appointments import services as appointments
 from appointments.enums import BookedVia
 from appointments.models import Appointment, Motif
 from appointments.slots import free_slots
-from portal.models import Service, Site
+from portal.models import Site
 from portal.validators import normalize_french_phone
 
 
@@ -83,21 +84,6 @@ class CancelSerializer(serializers.Serializer):
         return reject_unknown(self, attrs)
 
 
-class SlotTaken(APIException):
-    """409: the time was taken meanwhile (with free alternatives), or the appointment is already cancelled."""
-
-    status_code = 409
-    default_code = "slot_unavailable"
-
-    def __init__(self, message, *, alternatives=None, code=None):
-        super().__init__(message, code)
-        self.extra = {} if alternatives is None else {"alternatives": SlotSerializer(alternatives, many=True).data}
-
-
-def _motifs(user):
-    return Motif.objects.filter(service__in=Service.objects.for_agent(user), is_active=True).select_related("service")
-
-
 class MotifList(generics.ListAPIView):
     """The motifs of the token's services."""
 
@@ -105,7 +91,7 @@ class MotifList(generics.ListAPIView):
     pagination_class = None
 
     def get_queryset(self):
-        return _motifs(self.request.user).order_by("pk")
+        return Motif.objects.for_agent(self.request.user).order_by("pk")
 
 
 class SiteList(generics.ListAPIView):
@@ -125,7 +111,7 @@ class Availability(APIView):
     """Free times of a motif, as the booking pages compute them."""
 
     def get(self, request, pk):
-        motif = get_object_or_404(_motifs(request.user), pk=pk)
+        motif = get_object_or_404(Motif.objects.for_agent(request.user), pk=pk)
         start, end, site = _search_range(request.query_params)
         slots = free_slots(motif=motif, start_date=start, end_date=end, sites=[site] if site else None)
         return Response(SlotSerializer(slots, many=True).data)
@@ -139,9 +125,7 @@ def _search_range(query):
 
     checked = Query(data=query)
     checked.is_valid(raise_exception=True)
-    unknown = set(query) - {"start", "end", "site"}
-    if unknown:
-        raise ValidationError({name: [_("Unknown parameter.")] for name in sorted(unknown)})
+    reject_unknown_params(query, {"start", "end", "site"})
     start = checked.validated_data.get("start") or timezone.localdate()
     end = checked.validated_data.get("end") or start + timedelta(days=6)
     if end < start:
@@ -182,7 +166,7 @@ class AppointmentList(generics.ListCreateAPIView):
         booking = BookingSerializer(data=request.data)
         booking.is_valid(raise_exception=True)
         wanted = booking.validated_data
-        motif = _motifs(request.user).filter(pk=wanted["motif"], is_collective=False).first()
+        motif = Motif.objects.for_agent(request.user).filter(pk=wanted["motif"], is_collective=False).first()
         if motif is None:
             raise ValidationError({"motif": [_("Unknown motif, or not one of this token's services.")]})
         site = Site.objects.filter(pk=wanted["site"]).first()
@@ -194,7 +178,8 @@ class AppointmentList(generics.ListCreateAPIView):
                                                         person=person, booked_by=request.user,
                                                         booked_via=BookedVia.AGENT, request=request)  # fmt: skip
         except appointments.SlotUnavailable as error:
-            raise SlotTaken(str(error), alternatives=error.alternatives) from None
+            alternatives = SlotSerializer(error.alternatives, many=True).data
+            raise Conflict(str(error), code="slot_unavailable", extra={"alternatives": alternatives}) from None
         return Response(AppointmentSerializer(appointment).data, status=201)
 
 
@@ -211,5 +196,5 @@ class AppointmentCancel(APIView):
                                                           reason=reason.validated_data.get("reason", ""),
                                                           actor=request.user, request=request)  # fmt: skip
         except appointments.SlotUnavailable as error:
-            raise SlotTaken(str(error), code="not_cancellable") from None
+            raise Conflict(str(error), code="not_cancellable") from None
         return Response(AppointmentSerializer(appointment).data)

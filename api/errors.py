@@ -4,7 +4,33 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
+from rest_framework.exceptions import APIException
 from rest_framework.views import exception_handler
+
+
+class Conflict(APIException):
+    """409: the object's state does not allow it; `extra` goes into the error (free alternatives, duplicates)."""
+
+    status_code = 409
+    default_code = "conflict"
+
+    def __init__(self, message, *, code, extra=None):
+        super().__init__(message, code)
+        self.extra = extra or {}
+
+
+def reject_unknown_params(query, known):
+    """A 400 naming each query parameter the endpoint does not take (a typo must not be silently ignored)."""
+    unknown = set(query) - set(known)
+    if unknown:
+        raise exceptions.ValidationError({name: [_("Unknown parameter.")] for name in sorted(unknown)})
+
+
+def checked_form(form, rename=str):
+    """The form's cleaned data, or a 400 with its messages under the API's field names."""
+    if not form.is_valid():
+        raise exceptions.ValidationError({rename(name): list(errors) for name, errors in form.errors.items()})
+    return form.cleaned_data
 
 
 def _codes(detail):

@@ -1,9 +1,8 @@
 """Query-string filters of the list endpoints, checked like a form: a bad value is a 400 naming the parameter."""
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import ValidationError
 
+from api.errors import checked_form, reject_unknown_params
 from teleprocedures.enums import DossierState
 
 
@@ -19,12 +18,8 @@ class DossierFilters(forms.Form):
     KNOWN = {"procedure", "state", "submitted_after", "submitted_before", "updated_after", "cursor", "page_size"}
 
     def apply(self, queryset):
-        unknown = set(self.data) - self.KNOWN
-        if unknown:
-            raise ValidationError({name: [_("Unknown parameter.")] for name in sorted(unknown)})
-        if not self.is_valid():
-            raise ValidationError({name: list(errors) for name, errors in self.errors.items()})
-        data = self.cleaned_data
+        reject_unknown_params(self.data, self.KNOWN)
+        data = checked_form(self)
         if data["procedure"]:
             queryset = queryset.filter(procedure__slug=data["procedure"])
         if data["state"]:

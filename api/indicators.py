@@ -7,10 +7,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.errors import checked_form, reject_unknown_params
 from api.models import ApiToken
 from dashboards.enums import Period
 from dashboards.indicators import dashboard
@@ -51,14 +52,11 @@ class Indicators(APIView):
 
     def get(self, request):
         services, sites = _watched(request)
-        unknown = set(request.query_params) - {"period", "start", "end", "service", "site"}
-        if unknown:
-            raise ValidationError({name: [_("Unknown parameter.")] for name in sorted(unknown)})
+        reject_unknown_params(request.query_params, {"period", "start", "end", "service", "site"})
         form = ScopeForm(request.query_params or {"period": Period.MONTH}, services=services, sites=sites)
-        if not form.is_valid():
-            if form.out_of_scope():
-                raise NotFound()
-            raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+        if not form.is_valid() and form.out_of_scope():
+            raise NotFound()
+        checked_form(form)
         scope = form.scope(services=services, sites=sites, today=timezone.localdate())
         sections = dashboard(scope)
         return Response({

@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.errors import Conflict, checked_form, reject_unknown_params
 from api.serializers import reject_unknown
-from api.views import FilingOrder, checked_form
+from api.views import FilingOrder
 from mailroom import services as mailroom
 from mailroom.enums import Channel, MailStatus
 from mailroom.forms import RegisterForm
@@ -94,15 +95,6 @@ class StatusSerializer(serializers.Serializer):
         return attrs
 
 
-class MailConflict(APIException):
-    status_code = 409
-    default_code = "conflict"
-
-    def __init__(self, message, *, code=None, extra=None):
-        super().__init__(message, code)
-        self.extra = extra or {}
-
-
 @extend_schema(parameters=[
     OpenApiParameter("status", str, enum=MailStatus.values), OpenApiParameter("channel", str, enum=Channel.values),
     OpenApiParameter("service", str, description="Slug of the service in charge"),
@@ -123,9 +115,7 @@ class MailItemList(generics.ListCreateAPIView):
             received_before = forms.DateField(required=False)
 
         known = {"status", "channel", "service", "received_after", "received_before", "cursor", "page_size"}
-        unknown = set(self.request.query_params) - known
-        if unknown:
-            raise ValidationError({name: [_("Unknown parameter.")] for name in sorted(unknown)})
+        reject_unknown_params(self.request.query_params, known)
         data = checked_form(Query(self.request.query_params))
         items = MailItem.objects.for_agent(self.request.user).select_related("service", "assignee")
         for name, lookup in (
@@ -153,7 +143,7 @@ class MailItemList(generics.ListCreateAPIView):
         try:
             item = mailroom.register_checked(form=form, actor=request.user, request=request)
         except mailroom.PossibleDuplicate as found:
-            raise MailConflict(
+            raise Conflict(
                 _("Mail from this sender with this subject was registered in the last 7 days: send "
                   "confirm_duplicate if it is another one."),
                 code="possible_duplicate", extra={"duplicates": [item.number for item in found.duplicates]},
@@ -189,7 +179,7 @@ class MailItemStatus(APIView):
                 mailroom.change_status(item=item, transition=transition, actor=request.user, text=reason,
                                        request=request)  # fmt: skip
         except TransitionNotAllowed as error:
-            raise MailConflict(str(error), code="transition_not_allowed") from None
+            raise Conflict(str(error), code="transition_not_allowed") from None
         except ValueError as error:
             raise ValidationError({"reason": [str(error)]}) from None
         item.refresh_from_db()

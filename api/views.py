@@ -3,11 +3,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.errors import Conflict, checked_form
 from api.filters import DossierFilters
 from api.serializers import (
     DossierDetailSerializer,
@@ -87,11 +87,6 @@ class DossierDetail(generics.RetrieveAPIView):
         )
 
 
-class Conflict(APIException):
-    status_code = 409
-    default_code = "conflict"
-
-
 class DossierTransition(APIView):
     """Change a request's state with the agent screens' rules: start the review, ask for missing items, decide.
 
@@ -134,13 +129,6 @@ class DossierTransition(APIView):
             ) from None
         dossier.refresh_from_db()
         return Response(DossierDetailSerializer(dossier, context={"request": request}).data)
-
-
-def checked_form(form, rename=str):
-    """The form's cleaned data, or a 400 with its messages under the API's field names."""
-    if not form.is_valid():
-        raise ValidationError({rename(name): list(errors) for name, errors in form.errors.items()})
-    return form.cleaned_data
 
 
 class DossierMessages(generics.ListCreateAPIView):

@@ -112,15 +112,11 @@ class AgentSearchForm(forms.Form):
         self.fields["jour"].initial = timezone.localdate()
 
 
-def _agent_motifs(user):
-    return Motif.objects.filter(is_active=True, service__in=Service.objects.for_agent(user)).select_related("service")
-
-
 @agent_required
 def book(request):
     """Find free times for any motif of the agent's services, at any site, for any colleague."""
     # Group sessions have no free times of their own: seats are booked from the session's page.
-    motifs = list(_agent_motifs(request.user).filter(is_collective=False))
+    motifs = list(Motif.objects.for_agent(request.user).filter(is_collective=False))
     sites = list(Site.objects.filter(opening_schedules__motifs__in=motifs).distinct())
     form = AgentSearchForm(request.GET or None, motifs=motifs, sites=sites)
     slots = []
@@ -136,7 +132,7 @@ def book(request):
 
 @agent_required
 def book_confirm(request):
-    motif = get_object_or_404(_agent_motifs(request.user), pk=int_param(request.GET.get("motif")) or 0)
+    motif = get_object_or_404(Motif.objects.for_agent(request.user), pk=int_param(request.GET.get("motif")) or 0)
     site = get_object_or_404(Site.objects.all(), pk=int_param(request.GET.get("site")) or 0)
     agent = get_object_or_404(User.objects.agents(), pk=int_param(request.GET.get("agent")) or 0)
     starts_at = aware_datetime_param(request.GET.get("debut"))
@@ -249,7 +245,7 @@ def invitation_list(request):
     from appointments.enums import BookableBy
     from appointments.models import Invitation
 
-    motifs = list(_agent_motifs(request.user).exclude(bookable_by=BookableBy.AGENTS))
+    motifs = list(Motif.objects.for_agent(request.user).exclude(bookable_by=BookableBy.AGENTS))
     invite_form = InviteForm(motifs=motifs, prefix="one")
     import_form = ImportForm(motifs=motifs, prefix="csv")
     report = None
@@ -347,7 +343,7 @@ class SessionForm(forms.Form):
 @agent_required
 def sessions(request):
     """Upcoming collective sessions of the agent's services and sites, and a form to open one."""
-    motifs = list(_agent_motifs(request.user).filter(is_collective=True))
+    motifs = list(Motif.objects.for_agent(request.user).filter(is_collective=True))
     sites = list(Site.objects.for_agent(request.user))
     agents = list(User.objects.agents().filter(memberships__service__in=Service.objects.for_agent(request.user))
                   .distinct().order_by("last_name"))  # fmt: skip

@@ -22,6 +22,10 @@ class MotifQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_active=True, bookable_by=BookableBy.EVERYONE)
 
+    def for_agent(self, user):
+        """The active motifs of the agent's services (every service for administrators)."""
+        return self.filter(is_active=True, service__in=Service.objects.for_agent(user)).select_related("service")
+
 
 class Motif(models.Model):
     """A kind of appointment a service offers (infant consultation, RSA orientation meeting…)."""
