@@ -43,7 +43,7 @@ class AuditAdmin(StatusForgettingAdmin):
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
-        for page in formset.queryset.model.objects.filter(audit=form.instance):
+        for page in form.instance.pages.all():
             services.ensure_results(page)
 
     @admin.display(description=_("compliance rate (%)"))

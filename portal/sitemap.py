@@ -29,16 +29,22 @@ def site_map_page(title, *, section, order=50):
     return declare
 
 
-def declared_pages(patterns=None, namespace=""):
-    """Yield (URL name with its namespace, (title, section, order)) for every declared page without URL arguments."""
+def named_patterns(patterns=None, namespace=""):
+    """Yield every (URL name with its namespace, pattern) of the URL configuration."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from declared_pages(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name and not pattern.pattern.converters:
-            entry = getattr(pattern.callback, "site_map", None) or ACCOUNT_PAGES.get(pattern.name)
-            if entry:
-                yield f"{namespace}{pattern.name}", entry
+            yield from named_patterns(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}", pattern
+
+
+def declared_pages():
+    """Yield (URL name with its namespace, (title, section, order)) for every declared page without URL arguments."""
+    for name, pattern in named_patterns():
+        entry = getattr(pattern.callback, "site_map", None) or ACCOUNT_PAGES.get(name)
+        if entry and not pattern.pattern.converters:
+            yield name, entry
 
 
 def procedure_links():

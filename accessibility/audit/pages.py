@@ -8,7 +8,9 @@ the configuration gains without being classified here makes `unclassified()` non
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
+
+from portal.sitemap import named_patterns
 
 
 ANONYMOUS = "anonymous"
@@ -271,16 +273,6 @@ SKIPPED_PREFIXES = {
     "socialaccount_": "an external sign-in step",
     "usersessions_": "not enabled",
 }
-
-
-def named_patterns(patterns=None, namespace=""):
-    """Yield every (URL name with its namespace, pattern) of the configuration."""
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from named_patterns(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}{pattern.name}", pattern
 
 
 def skip_reason(name):
