@@ -16,6 +16,25 @@ def press_tab_until(page, predicate, *, limit=60, key="Tab"):
     raise AssertionError(f"focus never reached {predicate!r}")
 
 
+def choose_file_with_keyboard(page, path, *, attempts=3):
+    """Open the focused file input's dialog with Space and give it the file.
+
+    Under load, headless Chromium now and then drops the dialog a key press asks for (microsoft/playwright#19051,
+    seen here in CI): a person would press Space again, and so does the test.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(attempts):
+        try:
+            with page.expect_file_chooser(timeout=5_000) as chooser:
+                page.keyboard.press("Space")
+        except PlaywrightTimeout:
+            continue
+        chooser.value.set_files(str(path))
+        return
+    raise AssertionError(f"Space never opened the file dialog of {page.evaluate('document.activeElement.name')}")
+
+
 def focused_id(page):
     return page.evaluate("document.activeElement.id")
 

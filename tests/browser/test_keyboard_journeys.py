@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from teleprocedures.models import Dossier
-from tests.browser.test_keyboard import press_tab_until
+from tests.browser.test_keyboard import choose_file_with_keyboard, press_tab_until
 from tests.factories import CommuneFactory, UserFactory
 from tests.teleprocedures.fixtures import PDF_BYTES
 
@@ -59,9 +59,7 @@ def fill_page_with_keyboard(page, document):
             if not value:
                 page.keyboard.press("ArrowDown")
         elif kind == "file":
-            # The file dialog belongs to the system, not the page (its opening with Space is proven by
-            # test_a_citizen_files_adapted_transport_with_the_keyboard_only): the file is given to the focused input.
-            page.locator(f"[name={name!r}]").first.set_input_files(str(document))
+            choose_file_with_keyboard(page, document)
         elif not value:
             typed = value_for(name, kind)
             if kind == "date":

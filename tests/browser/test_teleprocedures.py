@@ -6,7 +6,7 @@ from django.urls import reverse
 from teleprocedures.enums import AttachmentKind, DossierState
 from teleprocedures.models import Dossier
 from tests.browser.conftest import assert_accessible
-from tests.browser.test_keyboard import press_tab_until
+from tests.browser.test_keyboard import choose_file_with_keyboard, press_tab_until
 from tests.factories import UserFactory
 from tests.teleprocedures.fixtures import PDF_BYTES, TRANSPORT_PAGES
 
@@ -98,9 +98,7 @@ def test_a_citizen_files_adapted_transport_with_the_keyboard_only(page, sign_in,
         if page_id in {"schooling", "disability"}:
             field = "timetable" if page_id == "schooling" else "notification_file"
             press_tab_until(page, f"document.activeElement.name === '{field}'")
-            with page.expect_file_chooser() as chooser:
-                page.keyboard.press("Space")
-            chooser.value.set_files(str(document))
+            choose_file_with_keyboard(page, document)
         press_tab_until(page, "document.activeElement.textContent.trim() === 'Enregistrer et continuer'")
         page.keyboard.press("Enter")
         page.wait_for_load_state()
