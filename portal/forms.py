@@ -2,6 +2,7 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -136,6 +137,28 @@ class SignupForm(AllauthSignupForm):
         )
 
 
+def make_read_only(form, name, value, note):
+    """Show a value the person cannot change here and ignore any value posted for it.
+
+    `readonly` rather than `disabled`: the field stays in the tab order and is read out by screen readers."""
+    field = form.fields[name]
+    field.widget.attrs["readonly"] = True
+    field.help_text = note
+    form.initial[name] = value
+    if form.is_bound:
+        form.data = form.data.copy()
+        form.data[form.add_prefix(name)] = value
+
+
+def past_birth_date(value):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("The date of birth cannot be in the future."), code="future")
+    return value
+
+
+CERTIFIED_NOTE = _("Certified by FranceConnect: it cannot be changed here.")
+
+
 class ProfileForm(forms.ModelForm):
     # A text field, not a list of the 332 communes: lighter pages (EcoIndex) and easier with a screen reader.
     commune = forms.CharField(
@@ -150,20 +173,36 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "phone", "address_line", "postal_code", "city", "commune", "language"]
+        fields = [
+            "first_name",
+            "last_name",
+            "birth_date",
+            "phone",
+            "address_line",
+            "postal_code",
+            "city",
+            "commune",
+            "language",
+        ]
         labels = {
             "first_name": _("First name"),
             "last_name": _("Last name"),
+            "birth_date": _("Date of birth"),
             "phone": _("Phone"),
             "address_line": _("Street address"),
             "postal_code": _("Postal code"),
             "city": _("City"),
             "language": _("Language of emails and text messages"),
         }
-        help_texts = {"phone": _("For example 06 12 34 56 78."), "postal_code": _("5 digits, for example 35000.")}
+        help_texts = {
+            "birth_date": _("For example 15/03/1985."),
+            "phone": _("For example 06 12 34 56 78."),
+            "postal_code": _("5 digits, for example 35000."),
+        }
         widgets = {
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+            "birth_date": forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
             "address_line": forms.TextInput(attrs={"autocomplete": "street-address"}),
             "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
@@ -176,6 +215,11 @@ class ProfileForm(forms.ModelForm):
         self.fields["last_name"].required = True
         if self.instance.commune_id and not self.is_bound:
             self.initial["commune"] = self.instance.commune.name
+        for name, value in self.instance.certified_identity().items():
+            make_read_only(self, name, value, CERTIFIED_NOTE)
+
+    def clean_birth_date(self):
+        return past_birth_date(self.cleaned_data["birth_date"])
 
     def clean_commune(self):
         text = self.cleaned_data["commune"].strip()
@@ -202,10 +246,15 @@ class AccountDeletionForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if not user.has_usable_password():  # an account opened through FranceConnect has no password
+            self.fields["password"] = forms.BooleanField(
+                label=_("I confirm that I want to delete my account"),
+                help_text=_("You signed in through FranceConnect, so no password is asked."),
+            )
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if self.user.has_usable_password() and not self.user.check_password(password):
             raise forms.ValidationError(_("This password is not correct."), code="wrong_password")
         return password
 
@@ -217,9 +266,4 @@ class RelativeForm(forms.ModelForm):
         widgets = {"birth_date": forms.DateInput({"type": "date"}, format="%Y-%m-%d")}
 
     def clean_birth_date(self):
-        from django.utils import timezone
-
-        birth_date = self.cleaned_data["birth_date"]
-        if birth_date and birth_date > timezone.localdate():
-            raise forms.ValidationError(_("The date of birth cannot be in the future."))
-        return birth_date
+        return past_birth_date(self.cleaned_data["birth_date"])

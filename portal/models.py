@@ -59,6 +59,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), unique=True)
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    identity_certified_at = models.DateTimeField(
+        _("identity certified by FranceConnect on"),
+        null=True,
+        blank=True,
+        help_text=_("Names and date of birth come from FranceConnect and cannot be changed here."),
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_french_phone])
     address_line = models.CharField(_("street address"), max_length=255, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
@@ -106,6 +113,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_agent(self):
         return self.memberships.exists()
+
+    def certified_identity(self):
+        """The identity values FranceConnect certified, by prefill key; empty when the identity is not certified."""
+        if self.identity_certified_at is None:
+            return {}
+        values = {"first_name": self.first_name, "last_name": self.last_name}
+        if self.birth_date:
+            values["birth_date"] = self.birth_date.isoformat()
+        return values
 
 
 class StoredFile(models.Model):

@@ -4,6 +4,7 @@ import logging
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.contrib.auth import logout
 from django.db import transaction
@@ -92,6 +93,10 @@ def _account_data(user):
         "email": user.email,
         "first_name": user.first_name,
         "last_name": user.last_name,
+        "birth_date": user.birth_date.isoformat() if user.birth_date else None,
+        "identity_certified_by_franceconnect_on": (
+            user.identity_certified_at.isoformat() if user.identity_certified_at else None
+        ),
         "phone": user.phone,
         "address_line": user.address_line,
         "postal_code": user.postal_code,
@@ -108,6 +113,16 @@ def _account_data(user):
         "email_addresses": [
             {"email": address.email, "verified": address.verified, "primary": address.primary}
             for address in EmailAddress.objects.filter(user=user)
+        ],
+        "connected_accounts": [
+            {
+                "provider": account.provider,
+                "identifier": account.uid,
+                "connected_on": account.date_joined.isoformat(),
+                "last_sign_in": account.last_login.isoformat(),
+                "identity_received": (account.extra_data or {}).get("userinfo", {}),
+            }
+            for account in SocialAccount.objects.filter(user=user)
         ],
         "relatives": [
             {
@@ -188,11 +203,13 @@ def erase_accounts_past_grace_period():
     for user in User.objects.filter(deletion_requested_at__lte=limit).exclude(email__endswith="@erased.invalid"):
         with transaction.atomic():
             EmailAddress.objects.filter(user=user).delete()
+            SocialAccount.objects.filter(user=user).delete()  # FranceConnect's identifier and identity
             user.relatives.all().delete()
             OutboxMessage.objects.filter(user=user).update(recipient="", body_text="", body_html="", attachments=[])
             user.email = f"erased-{user.pk}@erased.invalid"
             user.first_name = user.last_name = user.phone = user.address_line = user.postal_code = user.city = ""
             user.commune = None
+            user.birth_date = user.identity_certified_at = None
             user.set_unusable_password()
             user.save()
             log_event(actor=None, action="account.erased", obj=user)

@@ -79,7 +79,9 @@ FIELD_PROPERTIES = {
     "row_label": TEXT,
     "sum_of": {"type": "string", "pattern": r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$"},
     "autocomplete": {"type": "string"},
-    "prefill": {"enum": ["first_name", "last_name", "email", "phone", "address", "siret", "organisation_name"]},
+    "prefill": {
+        "enum": ["first_name", "last_name", "birth_date", "email", "phone", "address", "siret", "organisation_name"]
+    },
 }
 SUBFIELD = {
     "type": "object",

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.forms import CERTIFIED_NOTE, make_read_only
 from teleprocedures import fields
 from teleprocedures.definitions import translate, visible_fields
 from teleprocedures.fields import FieldErrors, UploadField
@@ -25,6 +26,7 @@ class PageForm(forms.Form):
         self.answers = {}
         stored = dossier.data
         initial = {}
+        certified = dossier.applicant.certified_identity() if dossier.applicant_id else {}
         for spec in visible_fields(page, stored):
             kind = spec["type"]
             if kind in {"explanation", "total"}:
@@ -40,6 +42,8 @@ class PageForm(forms.Form):
                 self.fields[name] = field
                 names.append(name)
             initial.update(fields.initial(spec, stored.get(spec["id"]), spec["id"]))
+            if spec.get("prefill") in certified and kind in {"text", "date"}:
+                make_read_only(self, spec["id"], certified[spec["prefill"]], CERTIFIED_NOTE)
             self.layout.append({"kind": kind, "spec": spec, "names": names})
         self.initial = {**initial, **self.initial}
 

@@ -79,6 +79,7 @@ def _prefill(definition, user):
     values = {
         "first_name": user.first_name,
         "last_name": user.last_name,
+        "birth_date": user.birth_date.isoformat() if user.birth_date else "",
         "email": user.email,
         "phone": user.phone,
         "siret": user.organisation.siret if user.organisation else "",

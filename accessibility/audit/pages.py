@@ -271,6 +271,7 @@ SKIPPED_PREFIXES = {
     "account_": EMAILED,
     "mfa_": "a step of the second factor set-up or sign-in, reached from the pages audited",
     "socialaccount_": "an external sign-in step",
+    "franceconnect_": "a redirection of the sign-in through FranceConnect, tested in tests/portal",
     "usersessions_": "not enabled",
 }
 

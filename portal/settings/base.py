@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "dashboards",
     "accessibility",
     "api",
+    "portal.franceconnect",
 ]
 
 MIDDLEWARE = [
@@ -123,7 +125,43 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Portail du Département"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
-SOCIALACCOUNT_PROVIDERS = {}
+
+# FranceConnect (citizens' sign-in through the State's identity federation), an OpenID Connect provider of allauth's
+# (portal.franceconnect). Off until the département's client id and secret are given; FRANCECONNECT_ENV picks
+# FranceConnect's integration or production platform, FRANCECONNECT_SERVER_URL any other (a local provider in tests).
+FRANCECONNECT_SERVERS = {
+    "integration": "https://fcp-low.integ01.dev-franceconnect.fr/api/v2",
+    "production": "https://oidc.franceconnect.gouv.fr/api/v2",
+}
+FRANCECONNECT_CLIENT_ID = os.environ.get("FRANCECONNECT_CLIENT_ID", "")
+FRANCECONNECT_SERVER_URL = os.environ.get(
+    "FRANCECONNECT_SERVER_URL", FRANCECONNECT_SERVERS[os.environ.get("FRANCECONNECT_ENV", "integration")]
+)
+
+
+def franceconnect_origin(client_id, server_url):
+    """The origin of FranceConnect's pages, to allow in the policy's form-action when FranceConnect is on."""
+    parts = urlsplit(server_url)
+    return [f"{parts.scheme}://{parts.netloc}"] if client_id else []
+
+
+SOCIALACCOUNT_ADAPTER = "portal.adapters.PlatformSocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "franceconnect": {
+        "APPS": [
+            {
+                "client_id": FRANCECONNECT_CLIENT_ID,
+                "secret": os.environ.get("FRANCECONNECT_SECRET", ""),
+                "settings": {"server_url": FRANCECONNECT_SERVER_URL},
+            }
+        ]
+        if FRANCECONNECT_CLIENT_ID
+        else [],
+    }
+}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # FranceConnect's address joins the verified account that has it
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the sign-in button posts a form (CSRF-protected)
 
 DATABASES = {}  # set by each mode
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -206,7 +244,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "form-action": ["'self'"],
+        # Chromium applies form-action to the redirects that follow a form: the FranceConnect sign-in and sign-out
+        # buttons post here, then go on to FranceConnect.
+        "form-action": ["'self'", *franceconnect_origin(FRANCECONNECT_CLIENT_ID, FRANCECONNECT_SERVER_URL)],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],

@@ -1,0 +1,1 @@
+"""Sign-in through FranceConnect, the State's identity federation, as an OpenID Connect provider of django-allauth."""
