@@ -295,3 +295,13 @@ def test_the_personal_data_export_and_the_erasure_cover_franceconnect(client, pr
     user.refresh_from_db()
     assert user.birth_date is None and user.identity_certified_at is None and user.last_name == ""
     assert not SocialAccount.objects.exists()
+
+
+def test_a_new_signing_key_of_franceconnect_is_fetched_when_tokens_use_it(client, provider):
+    sign_in(client)  # FranceConnect's keys are now in the cache
+    client.logout()
+    provider.key, provider.jwk = new_key("key-2")  # FranceConnect rotates its keys
+
+    sign_in(client)
+
+    assert signed_in_user(client) is not None
