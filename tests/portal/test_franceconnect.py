@@ -125,6 +125,8 @@ def test_an_account_whose_email_was_never_confirmed_is_not_joined(client, provid
 
     assert signed_in_user(client) is None
     assert response["Location"] == reverse("socialaccount_signup")  # asks for another address
+    signup = client.get(response["Location"])
+    assert signup.status_code == 200 and 'name="email"' in signup.content.decode()
     assert not SocialAccount.objects.exists()
     squatter.refresh_from_db()
     assert squatter.check_password(PASSWORD) and squatter.identity_certified_at is None
