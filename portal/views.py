@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -250,9 +250,15 @@ def export_status(request, pk):
 
 @agent_required
 def export_download(request, pk):
-    job = get_object_or_404(ExportJob.objects.filter(user=request.user, status=ExportJob.Status.DONE), pk=pk)
+    job = get_object_or_404(
+        ExportJob.objects.filter(user=request.user, status=ExportJob.Status.DONE).exclude(file=""), pk=pk
+    )
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:  # removed from the disk since (purged, or lost with a volume)
+        raise Http404 from None
     services.log_event(actor=request.user, action="export.download", obj=job, request=request)
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+    return FileResponse(handle, as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
 
 
 def queue_export(request, kind):
