@@ -7,22 +7,16 @@ from django.utils.translation import gettext_lazy
 
 from mailroom.enums import Channel, ContactKind, MailStatus, Priority
 from mailroom.models import Contact, MailCategory, validate_placeholders
+from portal.files import check_upload
 from portal.forms import SenderForm
 from portal.models import Service
 from portal.validators import normalize_french_phone
-from teleprocedures.fields import DEFAULT_ACCEPT, FILE_SIGNATURES, UploadField, detect_file_kind
+from teleprocedures.fields import DEFAULT_ACCEPT, UploadField
 
 
-def check_upload(upload):
+def check_mail_upload(upload):
     """Accept a PDF, PNG or JPEG (read from its first bytes) within the size limit, or say why not."""
-    limit = settings.MAIL_MAX_ATTACHMENT_MB
-    if upload.size > limit * 1024 * 1024:
-        raise ValidationError(_("“%(name)s” is too large (%(limit)s MB at most).") % {"name": upload.name,
-                                                                                     "limit": limit})  # fmt: skip
-    kind = detect_file_kind(upload)
-    if kind is None:
-        raise ValidationError(_("“%(name)s” is not a PDF, PNG or JPEG file.") % {"name": upload.name})
-    upload.detected_content_type = FILE_SIGNATURES[kind][0]
+    check_upload(upload, accept=DEFAULT_ACCEPT, max_size_mb=settings.MAIL_MAX_ATTACHMENT_MB)
     return upload
 
 
@@ -55,7 +49,7 @@ class WriteForm(SenderForm):
 
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
-        return check_upload(upload) if upload else None
+        return check_mail_upload(upload) if upload else None
 
 
 def _date_widget():

@@ -16,7 +16,7 @@ from django.utils.html import strip_tags
 
 from mailroom import services
 from mailroom.enums import ActivityKind, Channel
-from mailroom.forms import check_upload
+from mailroom.forms import check_mail_upload
 from mailroom.models import MailItem
 
 
@@ -47,7 +47,7 @@ def parse(raw):
     for part in message.iter_attachments():
         upload = ContentFile(part.get_payload(decode=True) or b"", name=part.get_filename() or "piece-jointe")
         try:
-            attachments.append(check_upload(upload))
+            attachments.append(check_mail_upload(upload))
         except ValidationError:
             refused.append(upload.name)
     first, _sep, last = name.strip().rpartition(" ")

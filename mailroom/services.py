@@ -112,7 +112,7 @@ def _activity(item, kind, actor=None, text="", **data):
 
 def store_attachment(*, item, upload, is_reply=False):
     """Keep a file of the item; its type is read from its first bytes, never taken from its name."""
-    from teleprocedures.fields import FILE_SIGNATURES, detect_file_kind
+    from portal.files import FILE_SIGNATURES, detect_file_kind
 
     name = getattr(upload, "name", "piece.pdf").rsplit("/", 1)[-1]
     kind = detect_file_kind(upload)

@@ -10,31 +10,16 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from stdnum import iban as stdnum_iban
 
+from portal.files import FILE_SIGNATURES, check_upload
 from portal.organisation import find_commune, normalise_name  # noqa: F401 (used by the other modules)
 from portal.validators import normalize_french_phone, validate_siret
 from teleprocedures.definitions import translate
 
 
-FILE_SIGNATURES = {
-    "pdf": ("application/pdf", (b"%PDF-",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-}
 DEFAULT_ACCEPT = ["pdf", "jpeg", "png"]
 DEFAULT_MAX_SIZE_MB = 10
 PR_PATTERN = re.compile(r"^\s*(?:PR\s*)?(\d{1,3})\s*\+\s*(\d{1,4})\s*$", re.IGNORECASE)
 ROAD_PATTERN = re.compile(r"^\s*(?:R?D\s*)?(\d{1,4})\s*([A-Z]?)\s*$", re.IGNORECASE)
-
-
-def detect_file_kind(upload):
-    """Return the kind (pdf, png, jpeg) read from the file's first bytes, whatever its name says."""
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for kind, (_content_type, signatures) in FILE_SIGNATURES.items():
-        if any(head.startswith(signature) for signature in signatures):
-            return kind
-    return None
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -57,21 +42,7 @@ class UploadField(forms.FileField):
         cleaned = []
         for upload in uploads:
             upload = super().clean(upload, initial)
-            kind = detect_file_kind(upload)
-            if kind not in self.accept:
-                raise ValidationError(
-                    _("“%(name)s” is not an accepted file. Accepted: %(kinds)s.")
-                    % {"name": upload.name, "kinds": ", ".join(k.upper() for k in self.accept)},
-                    code="file_type",
-                )
-            if upload.size > self.max_size_mb * 1024 * 1024:
-                raise ValidationError(
-                    _("“%(name)s” is too large (%(size)s MB); the limit is %(limit)s MB.")
-                    % {"name": upload.name, "size": round(upload.size / 1048576, 1), "limit": self.max_size_mb},
-                    code="file_size",
-                )
-            upload.detected_kind = kind
-            upload.detected_content_type = FILE_SIGNATURES[kind][0]
+            check_upload(upload, accept=self.accept, max_size_mb=self.max_size_mb)
             cleaned.append(upload)
         return cleaned
 

@@ -12,9 +12,10 @@ from portal.models import Service
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_keyboard import press_tab_until
 from tests.factories import UserFactory, agent
+from tests.teleprocedures.fixtures import PDF_BYTES
 
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = PDF_BYTES
 
 
 def localised(url, language):

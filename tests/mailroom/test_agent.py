@@ -18,11 +18,12 @@ from mailroom.queues import Queue
 from portal.enums import Role, ServiceKind
 from portal.models import AuditEvent, OutboxMessage, Service
 from tests.factories import UserFactory, agent
+from tests.teleprocedures.fixtures import PDF_BYTES
 
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = PDF_BYTES
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from mailroom.models import Contact, MailCategory, MailItem, ReplyTemplate, vali
 from portal.enums import Role
 from portal.models import OutboxMessage, Service
 from tests.factories import UserFactory, agent
+from tests.teleprocedures.fixtures import PDF_BYTES
 
 
 pytestmark = pytest.mark.django_db
@@ -179,7 +180,7 @@ Content-Type: application/pdf; name="plan.pdf"
 Content-Disposition: attachment; filename="plan.pdf"
 Content-Transfer-Encoding: base64
 
-JVBERi0xLjQKJcfsj6IKMSAwIG9iago8PD4+CmVuZG9iagp0cmFpbGVyCjw8Pj4KJSVFT0YK
+@PDF@
 --XX
 Content-Type: application/x-msdownload; name="virus.exe"
 Content-Disposition: attachment; filename="virus.exe"
@@ -187,7 +188,7 @@ Content-Transfer-Encoding: base64
 
 TVqQAAMAAAAEAAAA
 --XX--
-"""
+""".replace(b"@PDF@", base64.encodebytes(PDF_BYTES).strip())
 
 
 def test_eml_files_become_mail_once_and_broken_ones_are_set_aside(tmp_path, category):
@@ -219,7 +220,7 @@ def test_a_citizen_writes_and_sees_the_reply_in_my_space(client, category):
     data = {"first_name": "Jeanne", "last_name": "Durand", "email": user.email, "category": category.pk}
     bad = client.post(url, {**data, "subject": "Route", "body": "Texte",
                             "attachment": ContentFile(b"MZ..", name="x.pdf")})  # fmt: skip
-    assert bad.status_code == 200 and "n’est pas un fichier PDF" in bad.content.decode()
+    assert bad.status_code == 200 and "n’est pas un fichier accepté" in bad.content.decode()
     response = client.post(url, {**data, "subject": "Route abîmée", "body": "La route est abîmée."})
     assert response.status_code == 302
     item = MailItem.objects.get()

@@ -10,8 +10,28 @@ from teleprocedures.models import Procedure
 from tests.factories import CommuneFactory, UserFactory, agent
 
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+def blank_pdf():
+    """The bytes of a small valid PDF (one blank page)."""
+    from pypdf import PdfWriter
+
+    writer, buffer = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF_BYTES = blank_pdf()
+
+
+def small_png():
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG_BYTES = small_png()
 
 
 def pdf_file(name="document.pdf", content=PDF_BYTES):
