@@ -167,5 +167,5 @@ def serve_stored_file(request, stored, *, action, obj):
     response = FileResponse(stored.file.open("rb"), content_type=stored.content_type, filename=stored.original_name,
                             as_attachment=True)  # fmt: skip
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox; frame-ancestors 'none'"
     return response

@@ -208,6 +208,19 @@ def answer(response):
     return "R"
 
 
+def missing_headers(response):
+    """What a response lacks of the headers every answer carries (pages, files, JSON, redirections alike)."""
+    policy = response.get("Content-Security-Policy", "")
+    checks = {
+        "a Content-Security-Policy without 'unsafe-inline'": policy and "'unsafe-inline'" not in policy,
+        "frame-ancestors 'none'": "frame-ancestors 'none'" in policy,
+        "X-Content-Type-Options: nosniff": response.get("X-Content-Type-Options") == "nosniff",
+        "a Referrer-Policy": bool(response.get("Referrer-Policy")),
+        "X-Frame-Options: DENY": response.get("X-Frame-Options") == "DENY",
+    }
+    return [name for name, ok in checks.items() if not ok]
+
+
 @pytest.fixture
 def demo(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -234,7 +247,8 @@ def test_every_url_answers_each_role_as_declared(demo):
                 response = getattr(clients[role], method.lower())(path)
                 transaction.set_rollback(True)
             got.append(answer(response))
-            assert "'unsafe-inline'" not in response.get("Content-Security-Policy", "'unsafe-inline'"), path
+            missing = missing_headers(response)
+            assert not missing, f"{method} {path} as {role}: {missing}"
         if " ".join(got) != expected:
             unexpected.append(f"{name} ({method} {path}): expected {expected}, got {' '.join(got)}")
     print(f"\naccess matrix: {len(requests)} URLs x {len(ROLES)} roles = {len(requests) * len(ROLES)} requests")
