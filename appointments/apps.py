@@ -7,7 +7,8 @@ class AppointmentsConfig(AppConfig):
     verbose_name = _("Appointments")
 
     def ready(self):
-        from appointments.services import personal_data
+        from appointments.services import invitations_data, personal_data
         from portal.services import register_personal_data
 
         register_personal_data("appointments", personal_data)
+        register_personal_data("invitations", invitations_data)

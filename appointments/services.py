@@ -387,6 +387,32 @@ def personal_data(user):
     ]
 
 
+def invitations_data(user):
+    """The invitations sent to the person: those they booked from, and those sent to their email address."""
+    from appointments.models import Invitation
+
+    invitations = Invitation.objects.filter(Q(appointment__user=user) | Q(email__iexact=user.email)).select_related(
+        "motif", "commune"
+    )
+    return [
+        {
+            "motif": str(i.motif),
+            "reference": i.reference,
+            "first_name": i.first_name,
+            "last_name": i.last_name,
+            "email": i.email,
+            "phone": i.phone,
+            "address_line": i.address_line,
+            "commune": i.commune.name if i.commune else None,
+            "invited_at": i.created_at.isoformat(),
+            "valid_until": i.expires_at.isoformat(),
+            "reminded_at": i.reminded_at.isoformat() if i.reminded_at else None,
+            "booked": i.appointment_id is not None,
+        }
+        for i in invitations.order_by("created_at")
+    ]
+
+
 def overlapping_schedules(*, agent, weekdays, start_time, end_time, valid_from, valid_to, exclude_pk=None):
     """Return the agent's other schedules that share a weekday and hours within the same dates."""
     from appointments.models import OpeningSchedule

@@ -8,7 +8,8 @@ class MailroomConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from mailroom.services import personal_data
+        from mailroom.services import contacts_data, personal_data
         from portal.services import register_personal_data
 
         register_personal_data("mail", personal_data)
+        register_personal_data("mail_contacts", contacts_data)

@@ -578,6 +578,24 @@ def personal_data(user):
     ]
 
 
+def contacts_data(user):
+    """How the mail service knows the person as a sender (names and addresses typed at the counter or on letters)."""
+    return [
+        {
+            "first_name": c.first_name,
+            "last_name": c.last_name,
+            "organisation": c.organisation_name,
+            "email": c.email,
+            "phone": c.phone,
+            "address_line": c.address_line,
+            "postal_code": c.postal_code,
+            "city": c.city,
+            "created_at": c.created_at.isoformat(),
+        }
+        for c in Contact.objects.filter(user=user).order_by("created_at")
+    ]
+
+
 def items_of_citizen(user):
     """What a citizen sees in Mon espace: the mail they sent online or by email, and the replies to it."""
     return MailItem.objects.filter(contact__user=user).filter(

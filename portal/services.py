@@ -4,6 +4,7 @@ import logging
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.contrib.auth import logout
@@ -114,6 +115,14 @@ def _account_data(user):
             {"email": address.email, "verified": address.verified, "primary": address.primary}
             for address in EmailAddress.objects.filter(user=user)
         ],
+        "second_factors": [
+            {
+                "kind": authenticator.type,
+                "added_on": authenticator.created_at.isoformat(),
+                "last_used": authenticator.last_used_at.isoformat() if authenticator.last_used_at else None,
+            }
+            for authenticator in Authenticator.objects.filter(user=user)
+        ],
         "connected_accounts": [
             {
                 "provider": account.provider,
@@ -204,6 +213,7 @@ def erase_accounts_past_grace_period():
         with transaction.atomic():
             EmailAddress.objects.filter(user=user).delete()
             SocialAccount.objects.filter(user=user).delete()  # FranceConnect's identifier and identity
+            Authenticator.objects.filter(user=user).delete()  # second factors and their secrets
             user.relatives.all().delete()
             OutboxMessage.objects.filter(user=user).update(recipient="", body_text="", body_html="", attachments=[])
             user.email = f"erased-{user.pk}@erased.invalid"
