@@ -99,8 +99,9 @@ def test_the_export_shows_each_kind_of_data_of_the_person(procedures, motif, nur
                                  user=person)  # fmt: skip
     services.log_event(actor=person, action="profile.update", obj=person)
     make_dossier(procedures["transport-scolaire-adapte"], person)
-    Appointment.objects.create(motif=motif, site=cdas, agent=nurse, user=person, starts_at=at(timezone.localdate(), 9),
-                               ends_at=at(timezone.localdate(), 9, 30), first_name="Adam", last_name="Benali")  # fmt: skip
+    today = timezone.localdate()
+    Appointment.objects.create(motif=motif, site=cdas, agent=nurse, user=person, starts_at=at(today, 9),
+                               ends_at=at(today, 9, 30), first_name="Adam", last_name="Benali")  # fmt: skip
     Invitation.objects.create(motif=motif, token="t" * 32, first_name="A", last_name="B", email=person.email.upper(),
                               expires_at=timezone.now() + timedelta(days=10))  # fmt: skip
     contact = Contact.objects.create(user=person, last_name="Benali", phone="+33612345678")
