@@ -11,3 +11,7 @@ def remind_invitations():
     from appointments import invitations
 
     return {"reminded": invitations.send_reminders()}
+
+
+def purge_past_retention():
+    return services.anonymise_past_retention()

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -385,6 +386,27 @@ def personal_data(user):
         }
         for a in Appointment.objects.filter(user=user).select_related("motif", "site")
     ]
+
+
+def anonymise_past_retention(*, now=None):
+    """Remove who came to appointments (and who was invited) older than APPOINTMENT_RETENTION_MONTHS; the
+    appointments stay, anonymous, for the indicators. Returns the counts."""
+    from appointments.models import Invitation
+
+    limit = (now or timezone.now()) - timedelta(days=30 * settings.APPOINTMENT_RETENTION_MONTHS)
+    identity = {"first_name": "", "last_name": "", "email": "", "phone": "", "user": None, "relative": None,
+                "cancel_reason": ""}  # fmt: skip
+    appointments = Appointment.objects.filter(ends_at__lt=limit).exclude(first_name="", last_name="", email="",
+                                                                         phone="", user=None)  # fmt: skip
+    invitations = Invitation.objects.filter(expires_at__lt=limit).exclude(first_name="", last_name="")
+    with transaction.atomic():
+        counts = {
+            "appointments": appointments.update(**identity),
+            "invitations": invitations.update(
+                first_name="", last_name="", email="", phone="", address_line="", reference="", commune=None
+            ),  # fmt: skip
+        }
+    return counts
 
 
 def invitations_data(user):

@@ -15,3 +15,7 @@ def erase_deleted_accounts():
 
 def requeue_stale_exports():
     return {"requeued": services.requeue_stale_exports()}
+
+
+def purge_past_retention():
+    return services.purge_past_retention()

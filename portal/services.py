@@ -11,7 +11,7 @@ from django.contrib.auth import logout
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import AuditEvent, Organisation, OutboxMessage, User
+from portal.models import AuditEvent, ExportJob, Organisation, OutboxMessage, User
 from portal.notifications import enqueue_safely, queue_email
 
 
@@ -203,6 +203,26 @@ def request_account_deletion(*, user, request):
         user=user,
     )
     logout(request)
+
+
+def purge_past_retention(*, now=None):
+    """Empty the contents of notifications sent long ago, delete old audit entries and old exports' files."""
+    now = now or timezone.now()
+    sent_before = now - timedelta(days=settings.OUTBOX_RETENTION_DAYS)
+    counts = {
+        "notifications": OutboxMessage.objects.filter(created_at__lt=sent_before)
+        .exclude(body_text="", body_html="", recipient="")
+        .update(recipient="", subject="", body_text="", body_html="", attachments=[]),
+        "audit_entries": AuditEvent.objects.filter(
+            created_at__lt=now - timedelta(days=settings.AUDIT_RETENTION_DAYS)
+        ).delete()[0],
+        "exports": 0,
+    }
+    for job in ExportJob.objects.filter(created_at__lt=now - timedelta(days=settings.EXPORT_RETENTION_DAYS)):
+        job.file.delete(save=False)
+        job.delete()
+        counts["exports"] += 1
+    return counts
 
 
 def erase_accounts_past_grace_period():

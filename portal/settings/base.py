@@ -210,8 +210,17 @@ PERIODIC_JOBS = [
     "appointments.jobs.remind_invitations",
     "mailroom.jobs.deadline_digest",
     "mailroom.jobs.purge_past_retention",
+    "appointments.jobs.purge_past_retention",
+    "portal.jobs.purge_past_retention",
     "dashboards.jobs.record_slot_delays",
 ]
+# How long the platform keeps what is not kept by a procedure's or the mailroom's own retention period:
+# the identity of people in past appointments (the appointment itself stays, anonymous, for the statistics), sent
+# notifications' contents, the audit log, and finished exports' files.
+APPOINTMENT_RETENTION_MONTHS = 24
+OUTBOX_RETENTION_DAYS = 365
+AUDIT_RETENTION_DAYS = 365
+EXPORT_RETENTION_DAYS = 7
 # Mail: processing deadline of each priority in working days (a category's shorter deadline wins), the warning
 # before it, and how long closed mail is kept.
 MAIL_PRIORITY_DAYS = {"normal": 30, "urgent": 8, "very_urgent": 4}
