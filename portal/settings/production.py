@@ -50,9 +50,32 @@ SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT", "1") == "1"
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
-SESSION_COOKIE_NAME = "__Host-sessionid"
-CSRF_COOKIE_NAME = "__Host-csrftoken"
-LANGUAGE_COOKIE_SECURE = True
+# HTTPS only, always; LOOPBACK_HTTP=1 is for scripts/prod-local and its load tests on 127.0.0.1 without TLS.
+if env("LOOPBACK_HTTP", "0") == "1":
+    SECURE_SSL_REDIRECT = False
+    SECURE_HSTS_SECONDS = 0
+else:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Uploaded files: a folder (shared between application nodes, e.g. NFS) or, when S3_BUCKET is set, an
+# S3-compatible object store through django-storages (pip install ".[s3]").
+if env("S3_BUCKET"):
+    STORAGES = {
+        **STORAGES,  # noqa: F405
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": env("S3_BUCKET"),
+                "endpoint_url": env("S3_ENDPOINT_URL"),
+                "region_name": env("S3_REGION", "fr-par"),
+                "access_key": env("S3_ACCESS_KEY", required=True),
+                "secret_key": env("S3_SECRET_KEY", required=True),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        },
+    }
