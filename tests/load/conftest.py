@@ -3,6 +3,7 @@ as a browser would (CSRF, cookies) and to read its database directly."""
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import time
@@ -41,6 +42,7 @@ def platform():
     subprocess.run(["dropdb", "--if-exists", "--force", "-h", "127.0.0.1", "-U", "postgres", DATABASE],
                    env={**os.environ, "PGPASSWORD": "postgres"}, check=True)  # fmt: skip
     subprocess.run(["redis-cli", "-n", "4", "flushdb"], check=False, capture_output=True)
+    shutil.rmtree(STATE / "mail", ignore_errors=True)  # outbox ids start again with the new database
     env = {
         **os.environ,
         "NODES": "2", "FIRST_PORT": str(PORTS[0]), "WORKERS": os.environ.get("LOAD_WORKERS", "3"), "RQ_WORKERS": "2",
