@@ -21,7 +21,10 @@ SECRET_KEY = env("SECRET_KEY", required=True)
 ALLOWED_HOSTS = [host.strip() for host in env("ALLOWED_HOSTS", required=True).split(",") if host.strip()]
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
 SITE_URL = env("SITE_URL", f"https://{ALLOWED_HOSTS[0]}")
-DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL", required=True), conn_max_age=60)}
+# Persistent connections, checked before each request's first query (a restarted PostgreSQL is reconnected to).
+DATABASES = {
+    "default": dj_database_url.parse(env("DATABASE_URL", required=True), conn_max_age=60, conn_health_checks=True)
+}
 
 REDIS_URL = env("REDIS_URL", required=True)
 # Redis down is a cache miss, not an error (portal.cache); sessions live in the database behind the cache.
