@@ -64,7 +64,7 @@ def platform():
 
 
 @pytest.fixture
-def db():
+def load_db():
     with psycopg.connect(DATABASE_URL, autocommit=True) as connection:
         yield connection
 

@@ -25,6 +25,21 @@ def start_redis():
     raise RuntimeError("Redis did not come back")
 
 
+def kill_workers():
+    """SIGKILL every RQ worker of this machine (prod-local starts them again, as systemd would); return how many."""
+    found = subprocess.run(["pgrep", "-f", "manage.py rqworker"], capture_output=True, text=True).stdout.split()
+    for pid in found:
+        subprocess.run(["kill", "-KILL", pid], capture_output=True)
+    return len(found)
+
+
+def restart_postgres():
+    """Restart PostgreSQL (fast shutdown: connections in use are cut)."""
+    version = sorted(Path("/etc/postgresql").iterdir())[-1].name
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart", "-m", "fast"],
+                   check=True, capture_output=True)  # fmt: skip
+
+
 def wait_for_outbox(db, *, timeout=240):
     """Wait until no notification is pending; return (sent, pending, failed)."""
     deadline = time.monotonic() + timeout

@@ -5,7 +5,15 @@ import os
 import threading
 import time
 
-from tests.load.faults import delivered_ids, print_table, start_redis, stop_redis, wait_for_outbox
+from tests.load.faults import (
+    delivered_ids,
+    kill_workers,
+    print_table,
+    restart_postgres,
+    start_redis,
+    stop_redis,
+    wait_for_outbox,
+)
 from tests.load.flows import run_flows
 
 
@@ -14,6 +22,7 @@ CITIZEN = "parent@demo.ille-et-vilaine.example"
 
 
 def check_and_report(scenario, records, db, platform):
+    db = reconnect(db)
     sent, pending, failed = wait_for_outbox(db)
     delivered = delivered_ids(platform["state"] / "mail")
     outbox_emails = {row[0] for row in db.execute(
@@ -46,14 +55,52 @@ def check_and_report(scenario, records, db, platform):
     assert pending == 0 and failed == 0 and duplicated == 0 and never_delivered == 0
 
 
-def test_redis_stopped_during_the_flow(platform, db):
+def reconnect(db):
+    try:
+        db.execute("SELECT 1")
+        return db
+    except Exception:  # noqa: BLE001 - the scenario restarted PostgreSQL under this connection
+        import psycopg
+
+        from tests.load.conftest import DATABASE_URL
+
+        return psycopg.connect(DATABASE_URL, autocommit=True)
+
+
+def run_scenario(name, fault, platform, db, *, seconds):
+    injector = threading.Thread(target=fault)
+    records = run_flows(platform["nodes"], seconds=seconds, citizen_email=CITIZEN, on_tick=injector.start)
+    injector.join()
+    check_and_report(name, records, db, platform)
+
+
+def test_redis_stopped_during_the_flow(platform, load_db):
     def fault():
         time.sleep(5)
         stop_redis()
         time.sleep(FAULT_SECONDS)
         start_redis()
 
-    injector = threading.Thread(target=fault)
-    records = run_flows(platform["nodes"], seconds=FAULT_SECONDS + 20, citizen_email=CITIZEN, on_tick=injector.start)
-    injector.join()
-    check_and_report(f"Redis stopped {FAULT_SECONDS} s", records, db, platform)
+    run_scenario(f"Redis stopped {FAULT_SECONDS} s", fault, platform, load_db, seconds=FAULT_SECONDS + 20)
+
+
+def test_workers_killed_mid_task(platform, load_db):
+    killed = []
+
+    def fault():
+        for _ in range(6):
+            time.sleep(4)
+            killed.append(kill_workers())
+
+    run_scenario("RQ workers SIGKILLed 6 times", fault, platform, load_db, seconds=30)
+    assert sum(killed) >= 6
+
+
+def test_postgresql_restarted_during_the_flow(platform, load_db):
+    def fault():
+        time.sleep(5)
+        restart_postgres()
+        time.sleep(3)
+        restart_postgres()
+
+    run_scenario("PostgreSQL restarted twice", fault, platform, load_db, seconds=30)
