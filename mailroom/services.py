@@ -112,16 +112,18 @@ def _activity(item, kind, actor=None, text="", **data):
 
 def store_attachment(*, item, upload, is_reply=False):
     """Keep a file of the item; its type is read from its first bytes, never taken from its name."""
-    from portal.files import FILE_SIGNATURES, detect_file_kind
+    from portal.files import FILE_SIGNATURES, detect_file_kind, save_file
 
     name = getattr(upload, "name", "piece.pdf").rsplit("/", 1)[-1]
     kind = detect_file_kind(upload)
     content = upload.read()
-    return MailAttachment.objects.create(
+    attachment = MailAttachment(
         item=item, original_name=name, size=len(content), is_reply=is_reply,
         content_type=FILE_SIGNATURES[kind][0] if kind else "application/octet-stream",
-        file=ContentFile(content, name=name),
     )  # fmt: skip
+    save_file(attachment.file, name, ContentFile(content))
+    attachment.save()
+    return attachment
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.services import log_event
 
@@ -25,6 +26,36 @@ MAX_IMAGE_PIXELS = 60_000_000
 ACTIVE_PDF_NAMES = {"/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia", "/XFA"}
 PDF_NAME = re.compile(rb"/(?:[A-Za-z]|#[0-9A-Fa-f]{2})+")
 PDF_WALK_LIMIT = 20_000  # objects looked at in a PDF's structure, at most (content streams are never read)
+
+
+class StorageFull(OSError):
+    """The file could not be written (no space left, quota): nothing of it was kept."""
+
+    message = gettext_lazy(
+        "The server could not store your file right now. Nothing was saved: please try again later."
+    )
+
+
+def save_file(field_file, name, content):
+    """Write an upload into a FileField without saving the model (as FieldFile.save(save=False) does); on a full
+    disk, remove what was written of it and raise StorageFull (an OSError)."""
+    field, storage = field_file.field, field_file.storage
+    target = storage.get_available_name(
+        field.generate_filename(field_file.instance, name), max_length=field.max_length
+    )
+    try:
+        saved = storage.save(target, content, max_length=field.max_length)
+    except OSError as error:
+        try:
+            if storage.exists(target):
+                storage.delete(target)
+        except OSError:
+            pass
+        logger.error("Could not store %s: %s", target, error)
+        raise StorageFull(error.errno, str(error)) from error
+    field_file.name = saved
+    setattr(field_file.instance, field.attname, saved)
+    field_file._committed = True
 
 
 def detect_file_kind(upload):

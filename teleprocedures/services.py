@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from portal import webhooks
 from portal.calendar import add_months, add_working_days
 from portal.enums import WebhookEvent
+from portal.files import StorageFull, save_file
 from portal.models import Commune
 from portal.notifications import queue_email
 from portal.numbering import next_value
@@ -147,26 +148,36 @@ def store_upload(*, dossier, upload, actor, kind=AttachmentKind.ANSWER, field_id
         size=upload.size,
         uploaded_by=actor,
     )
-    attachment.file.save(f"{safe_name}.{extension}", upload, save=False)
+    save_file(attachment.file, f"{safe_name}.{extension}", upload)
     attachment.save()
     return attachment
 
 
 @transaction.atomic
 def store_page_uploads(*, dossier, uploads, actor):
-    """Keep the valid files of a page even if other fields of the page are wrong; return the attachments."""
-    stored = []
-    for field_id, files in uploads.items():
-        spec = next((f for f in definitions.all_fields(dossier.definition) if f["id"] == field_id), None)
-        if spec is None:
-            continue
-        if not spec.get("multiple"):
-            for previous in dossier.attachments.filter(field_id=field_id, kind=AttachmentKind.ANSWER):
-                previous.file.delete(save=False)
-                previous.delete()
-            files = files[-1:]
-        for upload in files:
-            stored.append(store_upload(dossier=dossier, upload=upload, actor=actor, field_id=field_id))
+    """Keep the valid files of a page even if other fields of the page are wrong; return the attachments.
+
+    All or nothing: the new files are written first, and the ones they replace are removed only once all are kept;
+    if the disk is full, the files written by this call are removed and StorageFull goes up (rows roll back)."""
+    stored, replaced = [], []
+    try:
+        for field_id, files in uploads.items():
+            spec = next((f for f in definitions.all_fields(dossier.definition) if f["id"] == field_id), None)
+            if spec is None:
+                continue
+            if not spec.get("multiple"):
+                replaced += list(dossier.attachments.filter(field_id=field_id, kind=AttachmentKind.ANSWER))
+                files = files[-1:]
+            for upload in files:
+                stored.append(store_upload(dossier=dossier, upload=upload, actor=actor, field_id=field_id))
+    except StorageFull:
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
+    for previous in replaced:
+        previous.file.delete(save=False)
+        previous.delete()
+    for field_id in uploads:
         dossier.data[field_id] = list(
             dossier.attachments.filter(field_id=field_id, kind=AttachmentKind.ANSWER).values_list("pk", flat=True)
         )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.decorators import agent_required
-from portal.files import serve_stored_file
+from portal.files import StorageFull, serve_stored_file
 from portal.params import int_param
 from portal.sitemap import site_map_page
 from teleprocedures import services
@@ -122,13 +122,20 @@ def draft_page(request, pk, page_id):
     if request.method == "POST":
         form.is_valid()
         if form.uploads():
-            services.store_page_uploads(dossier=draft, uploads=form.uploads(), actor=request.user)
+            try:
+                services.store_page_uploads(dossier=draft, uploads=form.uploads(), actor=request.user)
+            except StorageFull as full:
+                for field_id in form.uploads():
+                    form.add_error(field_id, full.message)
+                action = "stay_with_errors"
         if action.startswith("remove_file:"):
             attachment_id = int_param(action.split(":")[1])
             if attachment_id:
                 services.remove_answer_file(dossier=draft, attachment_id=attachment_id, actor=request.user)
             action = "stay"
-        if action.startswith(("add:", "remove:", "stay")):
+        if action == "stay_with_errors":
+            pass  # the page again, with what was typed and the message next to the files
+        elif action.startswith(("add:", "remove:", "stay")):
             form = _rebuilt_form(request, draft, page, rows, action)
         elif form.is_valid():
             services.save_page(dossier=draft, answers=form.answers, actor=request.user)

@@ -6,12 +6,12 @@ import pytest
 from django.db import OperationalError
 from django.test import RequestFactory
 
-from portal.middleware import DatabaseUnavailableMiddleware
+from portal.middleware import ServiceUnavailableMiddleware
 
 
 @pytest.fixture
 def middleware():
-    return DatabaseUnavailableMiddleware(lambda request: None)
+    return ServiceUnavailableMiddleware(lambda request: None)
 
 
 def test_a_page_says_the_service_is_briefly_unavailable_without_querying(middleware, django_assert_num_queries, db):
