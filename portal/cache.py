@@ -15,78 +15,39 @@ logger = logging.getLogger(__name__)
 WARN_EVERY_SECONDS = 30
 
 
+def _tolerant(default):
+    """Wrap a cache method so that a Redis error is logged (at most every WARN_EVERY_SECONDS) and gives `default`."""
+
+    def wrap(method):
+        def call(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except RedisError as error:
+                now = time.monotonic()
+                if now - ResilientRedisCache.last_warning > WARN_EVERY_SECONDS:
+                    ResilientRedisCache.last_warning = now
+                    logger.warning("Cache unavailable (%s: %s); working without it", method.__name__, error)
+                if callable(default):
+                    return default(*args, **kwargs)
+                return default
+
+        call.__name__ = method.__name__
+        return call
+
+    return wrap
+
+
 class ResilientRedisCache(RedisCache):
-    _last_warning = 0.0
+    last_warning = 0.0
 
-    def _unavailable(self, operation, error, default=None):
-        now = time.monotonic()
-        if now - ResilientRedisCache._last_warning > WARN_EVERY_SECONDS:
-            ResilientRedisCache._last_warning = now
-            logger.warning("Cache unavailable (%s: %s); working without it", operation, error)
-        return default
-
-    def add(self, key, value, timeout=None, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except RedisError as error:
-            return self._unavailable("add", error, False)
-
-    def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except RedisError as error:
-            return self._unavailable("get", error, default)
-
-    def set(self, key, value, timeout=None, version=None):
-        try:
-            return super().set(key, value, timeout, version)
-        except RedisError as error:
-            return self._unavailable("set", error)
-
-    def touch(self, key, timeout=None, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except RedisError as error:
-            return self._unavailable("touch", error, False)
-
-    def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except RedisError as error:
-            return self._unavailable("delete", error, False)
-
-    def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except RedisError as error:
-            return self._unavailable("get_many", error, {})
-
-    def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except RedisError as error:
-            return self._unavailable("has_key", error, False)
-
-    def incr(self, key, delta=1, version=None):
-        try:
-            return super().incr(key, delta, version)
-        except RedisError as error:
-            return self._unavailable("incr", error, delta)
-
-    def set_many(self, data, timeout=None, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except RedisError as error:
-            return self._unavailable("set_many", error, list(data))
-
-    def delete_many(self, keys, version=None):
-        try:
-            return super().delete_many(keys, version)
-        except RedisError as error:
-            return self._unavailable("delete_many", error)
-
-    def clear(self):
-        try:
-            return super().clear()
-        except RedisError as error:
-            return self._unavailable("clear", error, False)
+    add = _tolerant(False)(RedisCache.add)
+    get = _tolerant(lambda key, default=None, version=None: default)(RedisCache.get)
+    set = _tolerant(None)(RedisCache.set)
+    touch = _tolerant(False)(RedisCache.touch)
+    delete = _tolerant(False)(RedisCache.delete)
+    get_many = _tolerant(lambda keys, version=None: {})(RedisCache.get_many)
+    has_key = _tolerant(False)(RedisCache.has_key)
+    incr = _tolerant(lambda key, delta=1, version=None: delta)(RedisCache.incr)
+    set_many = _tolerant(lambda data, *args, **kwargs: list(data))(RedisCache.set_many)
+    delete_many = _tolerant(None)(RedisCache.delete_many)
+    clear = _tolerant(False)(RedisCache.clear)

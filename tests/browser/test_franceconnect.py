@@ -9,19 +9,13 @@ from django.urls import reverse
 from portal.settings.base import franceconnect_origin
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_keyboard import press_tab_until
-from tests.portal.oidc_provider import LocalProvider
+from tests.portal.oidc_provider import LocalProvider, franceconnect_settings
 
 
 @pytest.fixture
 def provider(settings):
     local = LocalProvider()
-    settings.SOCIALACCOUNT_PROVIDERS = {
-        "franceconnect": {
-            "APPS": [
-                {"client_id": local.client_id, "secret": local.client_secret, "settings": {"server_url": local.issuer}}
-            ]
-        }
-    }
+    settings.SOCIALACCOUNT_PROVIDERS = franceconnect_settings(local)
     policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
     policy["DIRECTIVES"]["form-action"] = ["'self'", *franceconnect_origin(local.client_id, local.issuer)]
     settings.CONTENT_SECURITY_POLICY = policy

@@ -6,11 +6,9 @@ import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
-from teleprocedures.enums import DossierState
-from teleprocedures.models import Attachment, Dossier
-from tests.teleprocedures.fixtures import PDF_BYTES
+from teleprocedures.models import Attachment
+from tests.teleprocedures.fixtures import PDF_BYTES, start_transport_draft
 
 
 @pytest.fixture
@@ -44,9 +42,7 @@ def files_in(folder):
 @pytest.mark.django_db
 def test_a_full_disk_gives_a_message_and_keeps_nothing_half_saved(client, procedures, citizen, tiny_disk):
     client.force_login(citizen)
-    client.post(reverse("teleprocedures:start", args=["transport-scolaire-adapte"]))
-    draft = Dossier.objects.get(state=DossierState.DRAFT)
-    url = reverse("teleprocedures:draft_page", args=[draft.pk, "disability"])
+    draft, url = start_transport_draft(client)
     data = {"notification_date": "2026-01-15", "disability_rate": "80_plus", "action": "next"}
     first = client.post(url, {**data, "notification_file": SimpleUploadedFile("small.pdf", PDF_BYTES)})
     assert first.status_code == 302

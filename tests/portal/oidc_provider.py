@@ -200,3 +200,13 @@ class LocalProvider:
     def sign(self, claims, key=None):
         private, jwk = key or (self.key, self.jwk)
         return jwt.encode(claims, private, algorithm="ES256", headers={"kid": jwk["kid"]})
+
+
+def franceconnect_settings(provider):
+    """SOCIALACCOUNT_PROVIDERS with FranceConnect pointed at this local provider."""
+    return {
+        "franceconnect": {
+            "APPS": [{"client_id": provider.client_id, "secret": provider.client_secret,
+                      "settings": {"server_url": provider.issuer}}]
+        }
+    }  # fmt: skip

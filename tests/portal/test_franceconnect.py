@@ -17,7 +17,7 @@ from portal.models import AuditEvent, User
 from teleprocedures.enums import DossierState
 from teleprocedures.models import Dossier
 from tests.factories import PASSWORD, UserFactory, agent
-from tests.portal.oidc_provider import LocalProvider, new_key
+from tests.portal.oidc_provider import LocalProvider, franceconnect_settings, new_key
 
 
 pytestmark = pytest.mark.django_db
@@ -26,17 +26,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def provider(settings):
     local = LocalProvider()
-    settings.SOCIALACCOUNT_PROVIDERS = {
-        "franceconnect": {
-            "APPS": [
-                {
-                    "client_id": local.client_id,
-                    "secret": local.client_secret,
-                    "settings": {"server_url": local.issuer},
-                }
-            ]
-        }
-    }
+    settings.SOCIALACCOUNT_PROVIDERS = franceconnect_settings(local)
     cache.clear()
     yield local
     local.close()

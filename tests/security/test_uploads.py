@@ -8,14 +8,12 @@ import zlib
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from pypdf import PdfWriter
 from pypdf.actions import JavaScript
 
 from portal.files import check_upload
-from teleprocedures.enums import DossierState
-from teleprocedures.models import Attachment, Dossier
-from tests.teleprocedures.fixtures import PDF_BYTES, PNG_BYTES
+from teleprocedures.models import Attachment
+from tests.teleprocedures.fixtures import PDF_BYTES, PNG_BYTES, start_transport_draft
 
 
 ACCEPT = ["pdf", "png", "jpeg"]
@@ -102,9 +100,7 @@ def test_ordinary_files_are_accepted():
 @pytest.mark.django_db
 def test_a_refused_file_is_explained_next_to_its_field_and_nothing_is_kept(client, procedures, citizen):
     client.force_login(citizen)
-    client.post(reverse("teleprocedures:start", args=["transport-scolaire-adapte"]))
-    draft = Dossier.objects.get(state=DossierState.DRAFT)
-    url = reverse("teleprocedures:draft_page", args=[draft.pk, "disability"])
+    draft, url = start_transport_draft(client)
     script = pdf(lambda w: w.add_open_action(JavaScript("app.alert(1);")))
 
     response = client.post(url, {"notification_file": SimpleUploadedFile("decision.pdf", script), "action": "next"})
@@ -118,9 +114,7 @@ def test_a_refused_file_is_explained_next_to_its_field_and_nothing_is_kept(clien
 @pytest.mark.django_db
 def test_a_path_in_a_file_name_is_dropped_and_the_file_stays_in_its_folder(client, procedures, citizen, settings):
     client.force_login(citizen)
-    client.post(reverse("teleprocedures:start", args=["transport-scolaire-adapte"]))
-    draft = Dossier.objects.get(state=DossierState.DRAFT)
-    url = reverse("teleprocedures:draft_page", args=[draft.pk, "disability"])
+    draft, url = start_transport_draft(client)
 
     client.post(url, {"notification_file": SimpleUploadedFile("../../../etc/passwd.pdf", PDF_BYTES), "action": "next"})
 

@@ -159,3 +159,15 @@ def submitted(procedures, citizen):
     draft.data = {**TRANSPORT_DATA, "timetable": [1], "notification_file": [2]}
     draft.save()
     return services.submit_dossier(dossier=draft, actor=citizen)
+
+
+def start_transport_draft(client, page_id="disability"):
+    """Start the adapted transport request as the signed-in client; return the draft and the URL of a page."""
+    from django.urls import reverse
+
+    from teleprocedures.enums import DossierState
+    from teleprocedures.models import Dossier
+
+    client.post(reverse("teleprocedures:start", args=["transport-scolaire-adapte"]))
+    draft = Dossier.objects.get(state=DossierState.DRAFT)
+    return draft, reverse("teleprocedures:draft_page", args=[draft.pk, page_id])
