@@ -21,11 +21,14 @@ class Record:
     unclean: list = field(default_factory=list)  # 5xx without a message page, or no answer at all
     clean_failures: int = 0  # 503 with a message, 409/400 with the reason, a form shown again
     created: list = field(default_factory=list)
+    timings: dict = field(default_factory=dict)  # page → durations in ms
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def note(self, response, what):
+    def note(self, response, what, elapsed=None):
         with self.lock:
             self.requests += 1
+            if elapsed is not None:
+                self.timings.setdefault(what, []).append(elapsed * 1000)
             if isinstance(response, Exception):
                 self.unclean.append(f"{what}: {type(response).__name__}")
             elif response.status_code >= 500:
@@ -38,12 +41,13 @@ class Record:
 
 
 def _call(record, what, function, *args, **kwargs):
+    started = time.perf_counter()
     try:
         response = function(*args, **kwargs)
     except requests.RequestException as error:
         record.note(error, what)
         return None
-    return record.note(response, what)
+    return record.note(response, what, time.perf_counter() - started)
 
 
 def web_message(base, record, serial):
@@ -117,6 +121,16 @@ def submission(browser, record):
             record.created.append(int(draft))
         return int(draft)
     return None
+
+
+def agent_work(browser, record):
+    """An instructor opens the queue, then the first request of it; the mail clerk looks at the mail queue."""
+    queue = _call(record, "agent queue", browser.page, "/agent/demarches/")
+    if queue is not None and queue.status_code == 200:
+        found = re.search(r'href="(/agent/demarches/\d+/)"', queue.text)
+        if found:
+            _call(record, "agent request", browser.page, found[1])
+    _call(record, "agent mail queue", browser.page, "/agent/courrier/")
 
 
 def run_flows(nodes, *, seconds, citizen_email, on_tick=None):
