@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 
@@ -31,15 +31,15 @@ def _sha256(path):
     return digest.hexdigest()
 
 
-def table_counts(using="default"):
+def table_counts():
     """{table: rows} of every table of the platform's models (and of the libraries it uses)."""
     tables = sorted({model._meta.db_table for model in apps.get_models(include_auto_created=True)})
-    with connections[using].cursor() as cursor:
-        present = set(connections[using].introspection.table_names(cursor))
+    with connection.cursor() as cursor:
+        present = set(connection.introspection.table_names(cursor))
         counts = {}
         for table in tables:
             if table in present:
-                cursor.execute(f"SELECT COUNT(*) FROM {connections[using].ops.quote_name(table)}")
+                cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
                 counts[table] = cursor.fetchone()[0]
     return counts
 

@@ -121,19 +121,20 @@ def draft_page(request, pk, page_id):
     form = PageForm(request.POST or None, request.FILES or None, page=page, dossier=draft, rows=rows)
     if request.method == "POST":
         form.is_valid()
+        storage_full = False
         if form.uploads():
             try:
                 services.store_page_uploads(dossier=draft, uploads=form.uploads(), actor=request.user)
             except StorageFull as full:
+                storage_full = True
                 for field_id in form.uploads():
                     form.add_error(field_id, full.message)
-                action = "stay_with_errors"
-        if action.startswith("remove_file:"):
+        if not storage_full and action.startswith("remove_file:"):
             attachment_id = int_param(action.split(":")[1])
             if attachment_id:
                 services.remove_answer_file(dossier=draft, attachment_id=attachment_id, actor=request.user)
             action = "stay"
-        if action == "stay_with_errors":
+        if storage_full:
             pass  # the page again, with what was typed and the message next to the files
         elif action.startswith(("add:", "remove:", "stay")):
             form = _rebuilt_form(request, draft, page, rows, action)

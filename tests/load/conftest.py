@@ -2,7 +2,6 @@
 as a browser would (CSRF, cookies) and to read its database directly."""
 
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -106,8 +105,3 @@ def totp_code():
     from portal.management.commands.load_demo_data import DEMO_TOTP_SECRET
 
     return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(time.time()) // 30))
-
-
-def csrf_field(html):
-    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-    return found[1] if found else ""

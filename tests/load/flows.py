@@ -24,6 +24,18 @@ class Record:
     timings: dict = field(default_factory=dict)  # page → durations in ms
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def outcome(self, answer, created, result):
+        """Count a flow's last answer: what it created (a redirection), or a refusal shown on the page."""
+        if answer is None:
+            return None
+        with self.lock:
+            if answer.status_code == 302:
+                self.created.append(created)
+                return result
+            if answer.status_code < 500:
+                self.clean_failures += 1
+        return None
+
     def note(self, response, what, elapsed=None):
         with self.lock:
             self.requests += 1
@@ -61,13 +73,7 @@ def web_message(base, record, serial):
     data = {"first_name": "Marc", "last_name": f"Lefort{serial}", "email": f"visiteur{serial}@example.org",
             "category": category, "subject": subject, "body": "Le lampadaire est en panne."}  # fmt: skip
     answer = _call(record, "write", browser.submit, "/ecrire-au-departement/", data)
-    if answer is not None and answer.status_code == 302:
-        with record.lock:
-            record.created.append(subject)
-        return subject
-    if answer is not None and answer.status_code < 500:
-        record.clean_failures += 1
-    return None
+    return record.outcome(answer, subject, subject)
 
 
 def booking(base, record, serial):
@@ -93,13 +99,8 @@ def booking(base, record, serial):
     if "csrftoken" not in browser.cookies:
         browser.page(path)
     answer = _call(record, "book", browser.post, base + path, data=data, timeout=30, allow_redirects=False)
-    if answer is not None and answer.status_code == 302:
-        with record.lock:
-            record.created.append(f"Martin{serial}")
-        return answer.headers["Location"]
-    if answer is not None and answer.status_code < 500:
-        record.clean_failures += 1  # that time was just taken: the page says so and offers others
-    return None
+    # A refusal: that time was just taken, the page says so and offers others.
+    return record.outcome(answer, f"Martin{serial}", answer is not None and answer.headers.get("Location"))
 
 
 def submission(browser, record):

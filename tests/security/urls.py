@@ -104,14 +104,6 @@ def _missing_key():
     return {"pk": 999999}
 
 
-def _start():
-    return pages._procedure()
-
-
-def _discard():
-    return pages._draft_summary()
-
-
 GET, POST = "GET", "POST"
 # URL name → (URL arguments, query string, method) for the URLs the audit does not visit.
 OTHERS = {
@@ -120,8 +112,8 @@ OTHERS = {
     "portal:personal_data_download": (None, None, GET),
     "portal:export": (_export_job, None, GET),
     "portal:export_download": (_export_job, None, GET),
-    "teleprocedures:start": (_start, None, POST),
-    "teleprocedures:discard": (_discard, None, POST),
+    "teleprocedures:start": (pages._procedure, None, POST),
+    "teleprocedures:discard": (pages._draft_summary, None, POST),
     "teleprocedures:file": (_citizen_file, None, GET),
     "teleprocedures:agent_file": (_citizen_file, None, GET),
     "teleprocedures:export": (None, {"format": "csv"}, GET),
