@@ -271,9 +271,7 @@ def invitation_list(request):
                 else:
                     report = {"invited": len(invited), "rejected": rejected}
     all_invitations = Invitation.objects.for_agent(request.user).select_related("motif", "appointment", "commune")
-    funnel = {}
-    for item in all_invitations:
-        funnel[item.step] = funnel.get(item.step, 0) + 1
+    funnel = all_invitations.funnel()
     page = Paginator(all_invitations, 50).get_page(request.GET.get("page"))
     return render(request, "appointments/agent/invitations.html",
                   {"invite_form": invite_form, "import_form": import_form, "report": report, "page": page,

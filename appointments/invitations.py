@@ -13,16 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appointments.models import Invitation
-from portal.notifications import queue_email, queue_sms
-from portal.organisation import find_commune
-from portal.services import log_event
+from portal.notifications import queue_messages, render_email, render_sms
+from portal.organisation import CommuneDirectory, find_commune
+from portal.services import log_events
 from portal.validators import normalize_french_phone
 
 
 CSV_COLUMNS = ["reference", "last_name", "first_name", "email", "phone", "address_line", "commune"]
 
 
-def clean_person(row):
+def clean_person(row, communes=None):
     """Return the cleaned fields of one person, or raise ValidationError with the reasons."""
     errors = []
     data = {key: (row.get(key) or "").strip() for key in CSV_COLUMNS}
@@ -43,7 +43,7 @@ def clean_person(row):
     commune = None
     if data["commune"]:
         try:
-            commune = find_commune(data["commune"])
+            commune = find_commune(data["commune"], communes)
         except ValidationError as error:
             errors.append(error.messages[0])
     if errors:
@@ -52,19 +52,32 @@ def clean_person(row):
     return data
 
 
+IMPORT_BATCH = 500
+
+
 @transaction.atomic
-def invite(*, motif, person, actor, request=None):
-    """Create the invitation and send it by email and/or SMS (through the outbox)."""
-    invitation = Invitation.objects.create(
-        motif=motif,
-        token=secrets.token_urlsafe(24),
-        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
-        created_by=actor,
-        **person,
+def invite_all(*, motif, people, actor, request=None):
+    """Create the invitations of `people` (cleaned by clean_person) and send them, a few statements in all."""
+    now = timezone.now()
+    created = Invitation.objects.bulk_create(
+        Invitation(
+            motif=motif,
+            token=secrets.token_urlsafe(24),
+            created_at=now,
+            expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+            created_by=actor,
+            **person,
+        )
+        for person in people
     )
-    log_event(actor=actor, action="invitation.create", obj=invitation, request=request)
-    _send(invitation, "invitation")
-    return invitation
+    log_events(actor=actor, action="invitation.create", objects=created, request=request)
+    queue_messages([message for invitation in created for message in _messages(invitation, "invitation")])
+    return created
+
+
+def invite(*, motif, person, actor, request=None):
+    """Create one invitation and send it by email and/or SMS (through the outbox)."""
+    return invite_all(motif=motif, people=[person], actor=actor, request=request)[0]
 
 
 def import_csv(*, motif, content, actor, request=None):
@@ -77,24 +90,26 @@ def import_csv(*, motif, content, actor, request=None):
         raise ValidationError(
             _("The file must have a header line with the columns: %(columns)s.") % {"columns": ", ".join(CSV_COLUMNS)}
         )
-    invited, rejected = [], []
+    communes = CommuneDirectory()
+    people, rejected = [], []
     for line, row in enumerate(reader, start=2):
         try:
-            person = clean_person(row)
+            people.append(clean_person(row, communes))
         except ValidationError as error:
             rejected.append((line, error.messages))
-            continue
-        # Each row stands alone: a row that fails never undoes the others.
-        invited.append(invite(motif=motif, person=person, actor=actor, request=request))
+    # A bad row never stops the good ones; each batch is written (and its messages queued) in one transaction.
+    invited = []
+    for start in range(0, len(people), IMPORT_BATCH):
+        invited += invite_all(motif=motif, people=people[start : start + IMPORT_BATCH], actor=actor, request=request)
     return invited, rejected
 
 
-def _send(invitation, event):
+def _messages(invitation, event):
     context = {"invitation": invitation}
     if invitation.email:
-        queue_email(to=invitation.email, template=f"appointments/email/{event}", context=context)
+        yield render_email(to=invitation.email, template=f"appointments/email/{event}", context=context)
     if invitation.phone:
-        queue_sms(to=invitation.phone, template=f"appointments/sms/{event}", context=context)
+        yield render_sms(to=invitation.phone, template=f"appointments/sms/{event}", context=context)
 
 
 def send_reminders(*, now=None):
@@ -110,7 +125,7 @@ def send_reminders(*, now=None):
     for invitation in due:
         with transaction.atomic():
             if Invitation.objects.filter(pk=invitation.pk, reminded_at__isnull=True).update(reminded_at=now):
-                _send(invitation, "invitation_reminder")
+                queue_messages(list(_messages(invitation, "invitation_reminder")))
                 count += 1
     return count
 

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -242,6 +242,24 @@ class InvitationQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(motif__service__in=Service.objects.for_agent(user))
+
+    def funnel(self, *, now=None):
+        """Count the invitations at each step (see Invitation.step) in one query."""
+        now = now or timezone.now()
+        pending = Q(appointment__isnull=True)
+        steps = {
+            "invited": pending & Q(expires_at__gt=now, reminded_at__isnull=True),
+            "reminded": pending & Q(expires_at__gt=now, reminded_at__isnull=False),
+            "expired": pending & Q(expires_at__lte=now),
+            "booked": Q(appointment__status__in=[AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED]),
+            "seen": Q(appointment__status=AppointmentStatus.SEEN),
+            "no_show": Q(appointment__status=AppointmentStatus.NO_SHOW),
+            "excused": Q(appointment__status__in=[AppointmentStatus.EXCUSED, AppointmentStatus.CANCELLED]),
+        }
+        counts = self.order_by().aggregate(
+            **{step: Count("pk", filter=condition) for step, condition in steps.items()}
+        )
+        return {step: count for step, count in counts.items() if count}
 
 
 class Invitation(models.Model):

@@ -20,7 +20,7 @@ from portal.sms import get_sms_backend
 logger = logging.getLogger("portal.notifications")
 
 
-def queue_message(
+def build_message(
     *,
     channel,
     recipient,
@@ -33,8 +33,8 @@ def queue_message(
     attachments=None,
     webhook=None,
 ):
-    """Write an already rendered message to the outbox and have it delivered once the transaction commits."""
-    message = OutboxMessage.objects.create(
+    """Return an unsaved outbox message (see queue_messages)."""
+    return OutboxMessage(
         webhook=webhook,
         channel=channel,
         recipient=recipient,
@@ -53,12 +53,22 @@ def queue_message(
             for filename, content, content_type in (attachments or [])
         ],
     )
-    transaction.on_commit(partial(enqueue_delivery, message.pk))
-    return message
 
 
-def queue_email(*, to, template, context, user=None, language=None, attachments=None):
-    """Render `<template>_subject.txt`, `_body.txt` (and `_body.html` if present) and queue the email."""
+def queue_messages(messages):
+    """Write messages to the outbox in one statement and have them delivered once the transaction commits."""
+    messages = OutboxMessage.objects.bulk_create(messages)
+    transaction.on_commit(partial(enqueue_deliveries, [message.pk for message in messages]))
+    return messages
+
+
+def queue_message(**fields):
+    """Write an already rendered message (the fields of build_message) to the outbox; see queue_messages."""
+    return queue_messages([build_message(**fields)])[0]
+
+
+def render_email(*, to, template, context, user=None, language=None, attachments=None):
+    """Render `<template>_subject.txt`, `_body.txt` (and `_body.html` if present) into an unsaved message."""
     language = language or (user.language if user else None) or translation.get_language() or settings.LANGUAGE_CODE
     context = {"platform": settings.PLATFORM, "base_url": settings.SITE_URL, **context}
     with translation.override(language):
@@ -68,7 +78,7 @@ def queue_email(*, to, template, context, user=None, language=None, attachments=
             body_html = render_to_string(f"{template}_body.html", context)
         except TemplateDoesNotExist:
             body_html = ""
-    return queue_message(
+    return build_message(
         channel=Channel.EMAIL,
         recipient=to,
         template=template,
@@ -81,15 +91,25 @@ def queue_email(*, to, template, context, user=None, language=None, attachments=
     )
 
 
-def queue_sms(*, to, template, context, user=None, language=None):
-    """Render `<template>_sms.txt` and queue the SMS."""
+def render_sms(*, to, template, context, user=None, language=None):
+    """Render `<template>_sms.txt` into an unsaved message."""
     language = language or (user.language if user else None) or settings.LANGUAGE_CODE
     with translation.override(language):
         context = {"platform": settings.PLATFORM, "base_url": settings.SITE_URL, **context}
         body = render_to_string(f"{template}_sms.txt", context).strip()
-    return queue_message(
+    return build_message(
         channel=Channel.SMS, recipient=to, template=template, body_text=body, user=user, language=language
     )
+
+
+def queue_email(**kwargs):
+    """Render an email (see render_email) and queue it."""
+    return queue_messages([render_email(**kwargs)])[0]
+
+
+def queue_sms(**kwargs):
+    """Render an SMS (see render_sms) and queue it."""
+    return queue_messages([render_sms(**kwargs)])[0]
 
 
 def enqueue_safely(task, *args):
@@ -107,6 +127,16 @@ def enqueue_delivery(message_id):
     from portal.tasks import deliver_outbox_message
 
     return enqueue_safely(deliver_outbox_message, message_id)
+
+
+def enqueue_deliveries(message_ids):
+    """Enqueue each delivery; stop at the first failure (the queue is down: the periodic job requeues the rest)."""
+    queued = 0
+    for message_id in message_ids:
+        if not enqueue_delivery(message_id):
+            break
+        queued += 1
+    return queued
 
 
 def retry_delay(attempts):
@@ -172,10 +202,6 @@ def deliver_message(*, message_id):
 
 def requeue_due_messages(*, limit=1000):
     """Enqueue the delivery of every pending message whose attempt time has come; return how many."""
-    ids = list(OutboxMessage.objects.due().order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
-    queued = 0
-    for message_id in ids:
-        if not enqueue_delivery(message_id):
-            break
-        queued += 1
-    return queued
+    return enqueue_deliveries(
+        OutboxMessage.objects.due().order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
+    )

@@ -46,18 +46,29 @@ def normalise_name(text):
     return re.sub(r"[^a-z0-9]+", " ", text).strip().replace("saint ", "st ").replace("sainte ", "ste ")
 
 
-def find_commune(text):
+class CommuneDirectory:
+    """The communes of the département by INSEE code and by spelling-tolerant name, read once (for imports)."""
+
+    def __init__(self):
+        self.by_code, self.by_name = {}, {}
+        for commune in Commune.objects.only("pk", "name", "insee_code", "site_id"):
+            self.by_code[commune.insee_code] = commune
+            self.by_name.setdefault(normalise_name(commune.name), []).append(commune)
+
+    def find(self, text):
+        """Return the commune named (or coded) `text`, or raise ValidationError."""
+        text = (text or "").strip()
+        matches = self.by_name.get(normalise_name(text), [])
+        commune = self.by_code.get(text) or (matches[0] if len(matches) == 1 else None)
+        if commune is None:
+            raise ValidationError(
+                _("“%(name)s” is not a commune of the département: check the spelling, or give its INSEE code.")
+                % {"name": text},
+                code="unknown_commune",
+            )
+        return commune
+
+
+def find_commune(text, directory=None):
     """Return the commune of the département named (or coded) `text`, or raise ValidationError."""
-    text = (text or "").strip()
-    commune = Commune.objects.filter(insee_code=text).first() if text.isdigit() else None
-    if commune is None:
-        wanted = normalise_name(text)
-        matches = [c for c in Commune.objects.only("pk", "name", "insee_code") if normalise_name(c.name) == wanted]
-        commune = matches[0] if len(matches) == 1 else None
-    if commune is None:
-        raise ValidationError(
-            _("“%(name)s” is not a commune of the département: check the spelling, or give its INSEE code.")
-            % {"name": text},
-            code="unknown_commune",
-        )
-    return commune
+    return (directory or CommuneDirectory()).find(text)

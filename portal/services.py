@@ -29,16 +29,26 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR")
 
 
-def log_event(*, actor, action, obj=None, request=None, **data):
-    """Write one audit entry: who did what on which object, from which address."""
-    return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        ip_address=client_ip(request),
-        data=data,
+def log_events(*, actor, action, objects, request=None, **data):
+    """Write one audit entry per object (None: no object): who did what on which object, from which address."""
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    ip_address = client_ip(request)
+    return AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor,
+            action=action,
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            ip_address=ip_address,
+            data=data,
+        )
+        for obj in objects
     )
+
+
+def log_event(*, actor, action, obj=None, request=None, **data):
+    """Write one audit entry (see log_events)."""
+    return log_events(actor=actor, action=action, objects=[obj], request=request, **data)[0]
 
 
 @transaction.atomic

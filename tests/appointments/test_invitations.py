@@ -118,3 +118,37 @@ def test_a_reminder_goes_once_after_three_days(rsa, referent):
     invitation.refresh_from_db()
     assert invitation.step == "reminded"
     assert OutboxMessage.objects.filter(template="appointments/email/invitation_reminder").count() == 1
+
+
+def test_the_funnel_counts_each_step_in_one_query(rsa, referent, nurse, cdas, django_assert_num_queries):
+    people = [{"last_name": f"P{n}", "first_name": "A", "email": f"p{n}@example.org"} for n in range(9)]
+    made = invitations.invite_all(motif=rsa, people=[invitations.clean_person(p) for p in people], actor=referent)
+    now = timezone.now()
+    Invitation.objects.filter(pk=made[1].pk).update(reminded_at=now)
+    Invitation.objects.filter(pk__in=[made[2].pk, made[3].pk]).update(expires_at=now - timedelta(days=1))
+    statuses = ["booked", "arrived", "seen", "no_show", "cancelled"]
+    for hour, (invitation, status) in enumerate(zip(made[4:], statuses, strict=True)):
+        starts_at = now + timedelta(hours=hour)
+        invitation.appointment = Appointment.objects.create(
+            motif=rsa, site=cdas, agent=nurse, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=30),
+            status=status,
+            first_name="A", last_name=invitation.last_name, booked_via=BookedVia.INVITATION,
+        )  # fmt: skip
+        invitation.save(update_fields=["appointment"])
+    with django_assert_num_queries(1):
+        funnel = Invitation.objects.funnel()
+    assert funnel == {"invited": 1, "reminded": 1, "expired": 2, "booked": 2, "seen": 1, "no_show": 1, "excused": 1}
+    steps = [invitation.step for invitation in Invitation.objects.select_related("appointment")]
+    assert funnel == {step: steps.count(step) for step in set(steps)}
+
+
+def test_a_large_file_is_imported_in_a_few_statements_per_batch(rsa, referent, django_assert_max_num_queries):
+    rows = "".join(f"R{n};Nom{n};Prénom;p{n}@example.org;06 12 34 56 {n % 100:02};;Vitré\n" for n in range(1200))
+    content = "reference;last_name;first_name;email;phone;address_line;commune\n" + rows
+    with django_assert_max_num_queries(40):
+        invited, rejected = invitations.import_csv(motif=rsa, content=content, actor=referent)
+    assert len(invited) == 1200 and rejected == []
+    assert Invitation.objects.filter(commune__name="Vitré").count() == 1200
+    assert OutboxMessage.objects.filter(template="appointments/email/invitation").count() == 1200
+    assert OutboxMessage.objects.filter(template="appointments/sms/invitation").count() == 1200
+    assert len(set(Invitation.objects.values_list("token", flat=True))) == 1200

@@ -57,9 +57,20 @@ def platform():
         if process.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError("scripts/prod-local did not start: see var/load-prod-local.log")
         time.sleep(1)
-    yield {"nodes": [f"http://127.0.0.1:{port}" for port in PORTS], "process": process, "state": STATE}
+    yield {"nodes": [f"http://127.0.0.1:{port}" for port in PORTS], "process": process, "state": STATE, "env": env}
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(timeout=60)
+
+
+def manage(platform, *args):
+    """Run a management command on the production run's database (as its periodic timer or an operator would)."""
+    env = {**platform["env"], "DJANGO_SETTINGS_MODULE": "portal.settings.production", "LOOPBACK_HTTP": "1",
+           "SECRET_KEY": (STATE / "secret_key").read_text().strip(), "MEDIA_ROOT": str(STATE / "media"),
+           "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": str(STATE / "mail"),
+           "ALLOWED_HOSTS": "127.0.0.1,localhost"}  # fmt: skip
+    done = subprocess.run([str(ROOT / ".venv/bin/python"), "manage.py", *args], cwd=ROOT, env=env, check=True,
+                          capture_output=True, text=True)  # fmt: skip
+    return done.stdout
 
 
 @pytest.fixture

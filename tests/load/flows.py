@@ -52,7 +52,7 @@ class Record:
         return response
 
 
-def _call(record, what, function, *args, **kwargs):
+def call(record, what, function, *args, **kwargs):
     started = time.perf_counter()
     try:
         response = function(*args, **kwargs)
@@ -65,29 +65,29 @@ def _call(record, what, function, *args, **kwargs):
 def web_message(base, record, serial):
     """A visitor writes to the département (a mail registration: numbered, routed, acknowledged by email)."""
     browser = Browser(base)
-    page = _call(record, "write form", browser.page, "/ecrire-au-departement/")
+    page = call(record, "write form", browser.page, "/ecrire-au-departement/")
     if page is None or page.status_code != 200:
         return None
     category = re.search(r'<option value="(\d+)"', page.text)[1]
     subject = f"Panne {serial}-{random.randrange(10**9)}"
     data = {"first_name": "Marc", "last_name": f"Lefort{serial}", "email": f"visiteur{serial}@example.org",
             "category": category, "subject": subject, "body": "Le lampadaire est en panne."}  # fmt: skip
-    answer = _call(record, "write", browser.submit, "/ecrire-au-departement/", data)
+    answer = call(record, "write", browser.submit, "/ecrire-au-departement/", data)
     return record.outcome(answer, subject, subject)
 
 
 def booking(base, record, serial):
     """A parent books a PMI consultation online, on a free time read from the search page."""
     browser = Browser(base)
-    home = _call(record, "appointments", browser.page, "/rendez-vous/")
+    home = call(record, "appointments", browser.page, "/rendez-vous/")
     if home is None or home.status_code != 200:
         return None
     motif = re.search(r'href="/rendez-vous/(\d+)/"', home.text)[1]
-    choose = _call(record, "places", browser.page, f"/rendez-vous/{motif}/")
+    choose = call(record, "places", browser.page, f"/rendez-vous/{motif}/")
     if choose is None or choose.status_code != 200:
         return None
     site = random.choice(re.findall(r'name="site" id="[^"]+" value="(\d+)"', choose.text))
-    search = _call(record, "free times", browser.page, f"/rendez-vous/{motif}/?site={site}")
+    search = call(record, "free times", browser.page, f"/rendez-vous/{motif}/?site={site}")
     if search is None or search.status_code != 200:
         return None
     slots = re.findall(rf'href="(/rendez-vous/{motif}/reserver/\?[^"]+)"', search.text)
@@ -98,25 +98,25 @@ def booking(base, record, serial):
             "phone": "06 12 34 56 78"}  # fmt: skip
     if "csrftoken" not in browser.cookies:
         browser.page(path)
-    answer = _call(record, "book", browser.post, base + path, data=data, timeout=30, allow_redirects=False)
+    answer = call(record, "book", browser.post, base + path, data=data, timeout=30, allow_redirects=False)
     # A refusal: that time was just taken, the page says so and offers others.
     return record.outcome(answer, f"Martin{serial}", answer is not None and answer.headers.get("Location"))
 
 
 def submission(browser, record):
     """A signed-in parent files the adapted school transport request, page by page, with two files."""
-    start = _call(record, "start", browser.submit, "/demarches/transport-scolaire-adapte/commencer/", {})
+    start = call(record, "start", browser.submit, "/demarches/transport-scolaire-adapte/commencer/", {})
     if start is None or start.status_code != 302:
         return None
     draft = re.search(r"/mes-demarches/(\d+)/", start.headers["Location"])[1]
     for page_id, values in TRANSPORT_PAGES.items():
         files = {TRANSPORT_FILES[page_id]: (f"{page_id}.pdf", PDF_BYTES, "application/pdf")} if page_id in (
             TRANSPORT_FILES) else None  # fmt: skip
-        answer = _call(record, f"page {page_id}", browser.submit, f"/mes-demarches/{draft}/etape/{page_id}/",
+        answer = call(record, f"page {page_id}", browser.submit, f"/mes-demarches/{draft}/etape/{page_id}/",
                        {**values, "action": "next"}, files)  # fmt: skip
         if answer is None or answer.status_code != 302:
             return None
-    done = _call(record, "certify", browser.submit, f"/mes-demarches/{draft}/recapitulatif/", {"certify": "on"})
+    done = call(record, "certify", browser.submit, f"/mes-demarches/{draft}/recapitulatif/", {"certify": "on"})
     if done is not None and done.status_code == 302:
         with record.lock:
             record.created.append(int(draft))
@@ -126,12 +126,12 @@ def submission(browser, record):
 
 def agent_work(browser, record):
     """An instructor opens the queue, then the first request of it; the mail clerk looks at the mail queue."""
-    queue = _call(record, "agent queue", browser.page, "/agent/demarches/")
+    queue = call(record, "agent queue", browser.page, "/agent/demarches/")
     if queue is not None and queue.status_code == 200:
         found = re.search(r'href="(/agent/demarches/\d+/)"', queue.text)
         if found:
-            _call(record, "agent request", browser.page, found[1])
-    _call(record, "agent mail queue", browser.page, "/agent/courrier/")
+            call(record, "agent request", browser.page, found[1])
+    call(record, "agent mail queue", browser.page, "/agent/courrier/")
 
 
 def run_flows(nodes, *, seconds, citizen_email, on_tick=None):
