@@ -3,6 +3,10 @@
 from mailroom import services
 
 
+def send_due_acknowledgements():
+    return {"sent": services.send_due_acknowledgements()}
+
+
 def deadline_digest():
     return services.send_deadline_digest()
 

@@ -194,6 +194,8 @@ class MailItem(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    # Set with the registration, cleared once the receipt is written (its PDF is rendered outside the numbering lock).
+    acknowledgement_pending = models.BooleanField(_("receipt to send"), default=False)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     objects = MailItemQuerySet.as_manager()
@@ -208,6 +210,9 @@ class MailItem(models.Model):
             models.Index(fields=["service", "created_at"], name="mail_service_recent_idx"),
             models.Index(fields=["created_at"], name="mail_recent_idx"),
             models.Index(fields=["service", "received_on"], name="mail_service_received_idx"),
+            models.Index(
+                fields=["created_at"], condition=Q(acknowledgement_pending=True), name="mail_receipt_due_idx"
+            ),
         ]
 
     def __str__(self):

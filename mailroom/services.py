@@ -126,14 +126,24 @@ def store_attachment(*, item, upload, is_reply=False):
     return attachment
 
 
-@transaction.atomic
-def register(*, contact, subject, channel, actor=None, received_on=None, body="", category=None, priority="normal",
-             service=None, assignee=None, copies=(), attachments=(), direction=Direction.INCOMING, external_id="",
-             dossier=None, appointment=None, in_reply_to=None, request=None, acknowledge=True):  # fmt: skip
+def register(*, acknowledge=True, acknowledge_now=True, **fields):
     """Register a mail item: its number (gapless per year), deadline, routing, and acknowledgement.
 
-    Outgoing mail is recorded once sent: it is closed from the start.
+    Outgoing mail is recorded once sent: it is closed from the start. The receipt (with its PDF) is sent after the
+    registration's transaction, so that the numbering lock is not held while a PDF renders; should that step fail,
+    the periodic job sends it. A caller registering inside a larger transaction passes `acknowledge_now=False` and
+    calls send_due_acknowledgement once that transaction is over.
     """
+    with transaction.atomic():
+        item = _register(acknowledge=acknowledge, **fields)
+    if acknowledge_now:
+        send_due_acknowledgement(item)
+    return item
+
+
+def _register(*, contact, subject, channel, actor=None, received_on=None, body="", category=None, priority="normal",
+              service=None, assignee=None, copies=(), attachments=(), direction=Direction.INCOMING, external_id="",
+              dossier=None, appointment=None, in_reply_to=None, request=None, acknowledge=True):  # fmt: skip
     received_on = received_on or timezone.localdate()
     service = service or (category.service if category else None)
     incoming = direction == Direction.INCOMING
@@ -146,7 +156,7 @@ def register(*, contact, subject, channel, actor=None, received_on=None, body=""
         status=status if incoming else MailStatus.CLOSED, due_date=due_date,
         alert_on=alert_date_for(due_date, category),
         external_id=external_id, dossier=dossier, appointment=appointment, in_reply_to=in_reply_to, created_by=actor,
-        closed_at=None if incoming else timezone.now(),
+        closed_at=None if incoming else timezone.now(), acknowledgement_pending=acknowledge and incoming,
     )  # fmt: skip
     item.search_text = search_text_of(item)
     item.save(force_insert=True)
@@ -158,8 +168,6 @@ def register(*, contact, subject, channel, actor=None, received_on=None, body=""
     if service:
         _activity(item, ActivityKind.ROUTED, actor, service=service.name)
     log_event(actor=actor, action="mail.register", obj=item, request=request, channel=channel)
-    if acknowledge and incoming:
-        acknowledge_receipt(item)
     if incoming:
         webhooks.emit(WebhookEvent.MAIL_REGISTERED, service=service, data=webhook_data(item))
     return item
@@ -179,8 +187,14 @@ class PossibleDuplicate(Exception):
         self.duplicates = list(duplicates)
 
 
-@transaction.atomic
 def register_checked(*, form, actor, attachments=(), request=None):
+    """See _register_checked; the receipt is sent once the registration is committed."""
+    with transaction.atomic():
+        item = _register_checked(form=form, actor=actor, attachments=attachments, request=request)
+    return send_due_acknowledgement(item)
+
+
+def _register_checked(*, form, actor, attachments=(), request=None):
     """Register what a valid RegisterForm holds: the sender chosen, found or created, after the duplicate check.
 
     Raise PossibleDuplicate (nothing registered) unless the form confirms it is another mail. `attachments` may be
@@ -197,7 +211,7 @@ def register_checked(*, form, actor, attachments=(), request=None):
         contact=contact, subject=data["subject"], body=data["body"], channel=data["channel"],
         received_on=data["received_on"], category=data["category"], priority=data["priority"],
         service=data["service"], copies=data["copies"], actor=actor, request=request,
-        attachments=attachments() if callable(attachments) else attachments,
+        attachments=attachments() if callable(attachments) else attachments, acknowledge_now=False,
     )  # fmt: skip
 
 
@@ -317,6 +331,31 @@ def acknowledgement_pdf(item, context):
 def _mark_acknowledged(item):
     item.acknowledged_at = timezone.now()
     MailItem.objects.filter(pk=item.pk).update(acknowledged_at=item.acknowledged_at)
+
+
+def send_due_acknowledgement(item):
+    """Send the receipt the item still waits for (once: under its row lock, the flag is cleared with it)."""
+    with transaction.atomic():
+        due = (
+            MailItem.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("contact", "contact__user", "category", "service")
+            .filter(pk=item.pk, acknowledgement_pending=True)
+            .first()
+        )
+        if due is not None:
+            acknowledge_receipt(due)
+            MailItem.objects.filter(pk=due.pk).update(acknowledgement_pending=False)
+            item.acknowledged_at, item.acknowledgement_pending = due.acknowledged_at, False
+    return item
+
+
+def send_due_acknowledgements(*, older_than=timedelta(minutes=2), limit=200):
+    """Send the receipts left over by a registration interrupted after its commit; return how many."""
+    due = MailItem.objects.filter(acknowledgement_pending=True, created_at__lte=timezone.now() - older_than)
+    items = list(due.order_by("created_at")[:limit])
+    for item in items:
+        send_due_acknowledgement(item)
+    return len(items)
 
 
 def acknowledge_receipt(item):

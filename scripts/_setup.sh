@@ -25,11 +25,12 @@ ensure_venv() {
     say "Creating .venv with $PYTHON"
     "$PYTHON" -m venv .venv 2>/dev/null || { apt_install python3-venv && rm -rf .venv && "$PYTHON" -m venv .venv; }
   fi
-  stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)-${extras:-base}"
+  # constraints.txt pins the versions the tests passed with, so that every install is the same set.
+  stamp=".venv/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)-${extras:-base}"
   if [ ! -f "$stamp" ]; then
-    say "Installing the Python dependencies ($spec)"
+    say "Installing the Python dependencies ($spec, versions of constraints.txt)"
     .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q "$spec"
+    .venv/bin/python -m pip install -q -c constraints.txt "$spec"
     touch "$stamp"
   fi
   if ! .venv/bin/python -c "import weasyprint" >/dev/null 2>&1; then

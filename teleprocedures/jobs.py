@@ -11,6 +11,10 @@ from teleprocedures.enums import DossierState
 from teleprocedures.models import Dossier
 
 
+def send_due_acknowledgements():
+    return {"sent": services.send_due_acknowledgements()}
+
+
 def decide_by_silence():
     """Apply the implicit decisions (SVA/SVR) of dossiers whose deadline has passed."""
     return {"decided": services.decide_by_silence()}

@@ -169,6 +169,8 @@ class Dossier(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, db_index=True)
+    # Set with the submission, cleared once the acknowledgement is written (its PDF renders outside the number lock).
+    acknowledgement_pending = models.BooleanField(_("acknowledgement to send"), default=False)
     due_on = models.DateField(_("due on"), null=True, blank=True, db_index=True)
     paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
     paused_duration = models.DurationField(
@@ -207,6 +209,9 @@ class Dossier(models.Model):
         ]
         indexes = [
             models.Index(fields=["procedure", "state", "submitted_at"], name="dossier_queue_idx"),
+            models.Index(
+                fields=["submitted_at"], condition=Q(acknowledgement_pending=True), name="dossier_ack_due_idx"
+            ),
             models.Index(fields=["procedure", "decided_at"], name="dossier_decided_idx"),
         ]
 

@@ -330,9 +330,18 @@ def _notify_applicant(dossier, event, *, attachments=None, **context):
     )  # fmt: skip
 
 
-@transaction.atomic
 def submit_dossier(*, dossier, actor, request=None):
-    """Submit a complete draft: number, deadline, acknowledgement of receipt (PDF and email)."""
+    """Submit a complete draft: number, deadline, acknowledgement of receipt (PDF and email).
+
+    The acknowledgement's PDF is rendered once the submission is committed, so that the numbering lock is not held
+    meanwhile; should that step fail, the periodic job sends it.
+    """
+    with transaction.atomic():
+        dossier = _submit(dossier=dossier, actor=actor, request=request)
+    return send_due_acknowledgement(dossier)
+
+
+def _submit(*, dossier, actor, request=None):
     dossier = _locked(dossier)
     target = target_state(dossier, "submit")
     missing = incomplete_pages(dossier)
@@ -350,8 +359,39 @@ def submit_dossier(*, dossier, actor, request=None):
     dossier.due_on = compute_due_on(procedure, today)
     dossier.is_late_filing = procedure.is_late(today)
     dossier.commune = _commune_of(dossier.data)
+    dossier.acknowledgement_pending = True
     _record(dossier, transition="submit", target=target, actor=actor, request=request, assisted=bool(dossier.filed_by))
     dossier.save()
+    webhooks.emit(WebhookEvent.DOSSIER_SUBMITTED, service=procedure.service, data=webhook_data(dossier))
+    return dossier
+
+
+def send_due_acknowledgement(dossier):
+    """Write the acknowledgement the dossier waits for (once: under its row lock, the flag is cleared with it)."""
+    with transaction.atomic():
+        due = (
+            Dossier.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("procedure__service", "applicant")
+            .filter(pk=dossier.pk, acknowledgement_pending=True)
+            .first()
+        )
+        if due is not None:
+            _acknowledge(due)
+            Dossier.objects.filter(pk=due.pk).update(acknowledgement_pending=False)
+            dossier.acknowledgement_pending = False
+    return dossier
+
+
+def send_due_acknowledgements(*, older_than=timedelta(minutes=2), limit=200):
+    """Write the acknowledgements left over by a submission interrupted after its commit; return how many."""
+    due = Dossier.objects.filter(acknowledgement_pending=True, submitted_at__lte=timezone.now() - older_than)
+    dossiers = list(due.order_by("submitted_at")[:limit])
+    for dossier in dossiers:
+        send_due_acknowledgement(dossier)
+    return len(dossiers)
+
+
+def _acknowledge(dossier):
     pdf = acknowledgement_pdf(dossier)
     Attachment.objects.create(
         dossier=dossier,
@@ -367,8 +407,6 @@ def submit_dossier(*, dossier, actor, request=None):
         attachments=[(f"accuse-de-reception-{dossier.number}.pdf", pdf, "application/pdf")],
         url=dossier_url(dossier),
     )
-    webhooks.emit(WebhookEvent.DOSSIER_SUBMITTED, service=procedure.service, data=webhook_data(dossier))
-    return dossier
 
 
 def webhook_data(dossier):

@@ -74,6 +74,22 @@ def test_a_web_request_gets_the_crpa_acknowledgement_by_email(contact, category)
     assert item.activity.filter(kind=ActivityKind.ACKNOWLEDGED).count() == 1
 
 
+def test_a_receipt_interrupted_after_the_registration_is_sent_once_by_the_periodic_job(contact, category,
+                                                                                         monkeypatch):  # fmt: skip
+    monkeypatch.setattr(services, "send_due_acknowledgement", lambda item: item)  # the process stops here
+    item = services.register(contact=contact, subject="Permis", channel=Channel.WEB, category=category)
+    monkeypatch.undo()
+    assert not OutboxMessage.objects.exists() and item.acknowledgement_pending
+    assert services.send_due_acknowledgements() == 0  # too recent: its own request may still be sending it
+    MailItem.objects.filter(pk=item.pk).update(created_at=timezone.now() - timedelta(minutes=3))
+    for _run in range(2):
+        call_command("run_periodic_jobs", "--only", "mailroom.jobs.send_due_acknowledgements")
+    item.refresh_from_db()
+    assert item.acknowledged_at and not item.acknowledgement_pending
+    assert OutboxMessage.objects.filter(recipient="jeanne@example.org").count() == 1
+    assert item.activity.filter(kind=ActivityKind.ACKNOWLEDGED).count() == 1
+
+
 def test_a_paper_request_gets_a_printable_acknowledgement_letter(contact, category):
     item = services.register(contact=contact, subject="Demande", channel=Channel.PAPER, category=category)
     assert item.attachments.get().original_name == f"accuse-de-reception-{item.number}.pdf"

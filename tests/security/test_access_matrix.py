@@ -150,6 +150,8 @@ EXPECTED = {
     "account_reset_password": PUBLIC,
     "account_reset_password_done": PUBLIC,
     "account_confirm_login_code": "L R R R R R R R",
+    "account_request_reauthentication_code": SIGNED_IN,  # a code by email, for accounts made without password
+    "account_confirm_reauthentication_code": "L R R R R R R R",
     "account_confirm_email": PUBLIC,  # with a wrong key: "this link is invalid"
     "account_reset_password_from_key": PUBLIC,
     "account_reset_password_from_key_done": PUBLIC,

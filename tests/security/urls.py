@@ -154,6 +154,8 @@ OTHERS = {
     "account_reauthenticate": (None, None, GET),
     "account_set_password": (None, None, GET),
     "account_confirm_login_code": (None, None, GET),
+    "account_request_reauthentication_code": (None, None, GET),
+    "account_confirm_reauthentication_code": (None, None, GET),
     "account_confirm_email": (_email_key, None, GET),
     "account_reset_password_from_key_done": (None, None, GET),
     "account_reset_password_from_key": (_reset_key, None, GET),

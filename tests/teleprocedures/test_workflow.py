@@ -220,3 +220,59 @@ def test_the_acknowledgement_is_written_in_the_applicants_language(procedures):
     assert f"Without an answer from the administration by {due}, your request will be considered rejected" in text
     assert text.count(due) >= 2  # also in the "decision expected by" line, not in French
     assert "Accusé" not in text
+
+
+def submit_transport(procedures, person):
+    from tests.teleprocedures.fixtures import TRANSPORT_DATA
+
+    draft, _ = services.start_draft(procedure=procedures["transport-scolaire-adapte"], applicant=person)
+    draft.data = {**TRANSPORT_DATA, "timetable": [1], "notification_file": [2]}
+    draft.save()
+    return services.submit_dossier(dossier=draft, actor=person)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_acknowledgement_renders_once_the_number_is_committed(procedures, citizen, monkeypatch):
+    """Submissions do not queue behind one another's PDF: the numbering row is free while the PDF renders."""
+    import psycopg
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the row lock is PostgreSQL's")
+    render, seen = services.acknowledgement_pdf, []
+
+    def render_and_try_the_lock(dossier):
+        settings = connection.settings_dict
+        with psycopg.connect(dbname=settings["NAME"], user=settings["USER"], password=settings["PASSWORD"],
+                             host=settings["HOST"], port=settings["PORT"], autocommit=True) as other:  # fmt: skip
+            key = f"dossier-{dossier.submitted_at.year}"
+            seen.append(
+                other.execute("SELECT value FROM portal_counter WHERE key = %s FOR UPDATE NOWAIT", [key]).fetchone()
+            )
+        return render(dossier)
+
+    monkeypatch.setattr(services, "acknowledgement_pdf", render_and_try_the_lock)
+    dossier = submit_transport(procedures, citizen)
+    assert seen == [(int(dossier.number.rsplit("-", 1)[1]),)]
+    assert dossier.attachments.filter(kind="acknowledgement").count() == 1
+
+
+def test_an_acknowledgement_interrupted_after_the_submission_is_sent_once_by_the_periodic_job(
+    procedures, citizen, monkeypatch
+):
+    from django.core.management import call_command
+
+    from portal.models import OutboxMessage
+
+    monkeypatch.setattr(services, "send_due_acknowledgement", lambda dossier: dossier)  # the process stops here
+    dossier = submit_transport(procedures, citizen)
+    monkeypatch.undo()
+    assert not dossier.attachments.exists() and not OutboxMessage.objects.exists()
+    assert services.send_due_acknowledgements() == 0  # too recent: its own request may still be writing it
+    Dossier.objects.filter(pk=dossier.pk).update(submitted_at=timezone.now() - timedelta(minutes=3))
+    for _run in range(2):
+        call_command("run_periodic_jobs", "--only", "teleprocedures.jobs.send_due_acknowledgements")
+    dossier.refresh_from_db()
+    assert not dossier.acknowledgement_pending
+    assert dossier.attachments.filter(kind="acknowledgement").count() == 1
+    assert OutboxMessage.objects.filter(template__endswith="dossier_submitted").count() == 1
