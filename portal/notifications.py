@@ -129,13 +129,23 @@ def enqueue_delivery(message_id):
     return enqueue_safely(deliver_outbox_message, message_id)
 
 
+DELIVERY_BATCH = 50
+
+
 def enqueue_deliveries(message_ids):
-    """Enqueue each delivery; stop at the first failure (the queue is down: the periodic job requeues the rest)."""
+    """Enqueue the deliveries (one task, or one per batch of many); stop at the first failure (the queue is down:
+    the periodic job requeues the rest). Return how many messages were handed over."""
+    from portal.tasks import deliver_outbox_messages
+
+    message_ids = list(message_ids)
+    if len(message_ids) == 1:
+        return int(enqueue_delivery(message_ids[0]))
     queued = 0
-    for message_id in message_ids:
-        if not enqueue_delivery(message_id):
+    for start in range(0, len(message_ids), DELIVERY_BATCH):
+        batch = message_ids[start : start + DELIVERY_BATCH]
+        if not enqueue_safely(deliver_outbox_messages, batch):
             break
-        queued += 1
+        queued += len(batch)
     return queued
 
 

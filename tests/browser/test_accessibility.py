@@ -85,3 +85,34 @@ def test_forms_in_error_have_no_axe_violations_and_focus_the_summary(page, langu
     assert page.locator("#id_siret").get_attribute("aria-invalid") == "true"
     assert page.input_value("#id_email") == "taken@example.org"
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_rarer_page_states_have_no_axe_violations(page, sign_in, live_server, language):
+    """The account closing of an account without password (a box to tick) and the page shown when the database
+    is down (made by the middleware itself, served at the site's address so that its stylesheet loads)."""
+    from django.db import OperationalError
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from portal.middleware import ServiceUnavailableMiddleware
+
+    user = UserFactory()
+    user.set_unusable_password()
+    user.save()
+    sign_in(user)
+    visit(page, reverse("portal:account_deletion"), language)
+    assert page.locator("input[type=checkbox]").count() == 1 and page.locator("input[type=password]").count() == 0
+    assert_accessible(page)
+
+    request = RequestFactory().post("/mes-demarches/")
+    request.LANGUAGE_CODE = language
+    with translation.override(language):  # as LocaleMiddleware leaves it
+        response = ServiceUnavailableMiddleware(None).process_exception(request, OperationalError("server closed"))
+    assert response.status_code == 503
+    html = {"status": 503, "body": response.content, "content_type": "text/html; charset=utf-8"}
+    page.route("**/unavailable-page/", lambda route: route.fulfill(**html))
+    page.goto(f"{live_server.url}/unavailable-page/")
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.locator("h1").count() == 1
+    assert_accessible(page)

@@ -139,3 +139,32 @@ def test_message_written_while_the_queue_is_down_is_delivered_once_it_is_back(
     run_worker(rq_queue)
     assert len(mailoutbox) == 1  # never twice
     assert mail.outbox[0].to == ["lina@example.org"]
+
+
+def test_a_bulk_of_messages_goes_to_the_queue_in_batches_and_each_is_sent_once(
+    rq_queue, mailoutbox, django_capture_on_commit_callbacks
+):
+    from rq import Queue
+
+    user = UserFactory.build(first_name="Lina")
+    messages = [
+        notifications.render_email(
+            to=f"p{n}@example.org",
+            template="portal/email/account_deletion_requested",
+            context={"user": user, "grace_days": 30},
+        )  # fmt: skip
+        for n in range(120)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.queue_messages(messages)
+    assert Queue("default", connection=rq_queue).count == 3  # batches of 50, 50 and 20
+    run_worker(rq_queue)
+    assert sorted(email.to[0] for email in mailoutbox) == sorted(f"p{n}@example.org" for n in range(120))
+    assert not OutboxMessage.objects.exclude(status=OutboxStatus.SENT).exists()
+
+    # A batch run again (a worker killed after sending, the job re-queued) sends nothing twice.
+    from portal.tasks import deliver_outbox_messages
+
+    deliver_outbox_messages.enqueue(list(OutboxMessage.objects.values_list("pk", flat=True)))
+    run_worker(rq_queue)
+    assert len(mailoutbox) == 120
