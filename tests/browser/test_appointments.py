@@ -18,6 +18,9 @@ def localised(url, language):
 
 @pytest.fixture
 def bookable(motif, nurse, cdas):
+    # Free times far enough ahead to be moved or cancelled online, whatever the hour the test runs.
+    motif.min_delay_minutes = motif.cancel_delay_minutes + 60
+    motif.save(update_fields=["min_delay_minutes"])
     schedule(nurse, cdas, motif, weekdays=(0, 1, 2, 3, 4, 5, 6))
     CommuneFactory(insee_code="35360", name="Vitré", site=cdas)
     return motif

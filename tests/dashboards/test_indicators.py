@@ -313,3 +313,27 @@ def test_delays_to_the_next_slot_are_read_from_the_periodic_measure(pmi_setup, m
 
 def fail(**kwargs):
     raise AssertionError("the slots were searched")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sections_computed_side_by_side_are_those_computed_one_by_one(dossiers, pmi_setup, settings):
+    """Committed rows (as in production): the sections run on their own connections and find the same figures."""
+    from django.db import connection
+
+    from dashboards.indicators import compute_sections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("side by side on PostgreSQL only")
+    pmi, cdas, nurse, motif = pmi_setup
+    appointment(motif, cdas, nurse, at(date(2026, 11, 2), 9), AppointmentStatus.SEEN)
+    mail(dossiers.service, Channel.WEB, date(2026, 11, 3), due_date=date(2026, 11, 20))
+    scope = scope_of(dossiers.service, pmi)
+    settings.DASHBOARD_PARALLEL_SECTIONS = 4
+    side_by_side = compute_sections(scope)
+    settings.DASHBOARD_PARALLEL_SECTIONS = 1
+    one_by_one = compute_sections(scope)
+    assert side_by_side == one_by_one
+    assert figures(side_by_side["requests"])["Requests received"].value == 3
+    assert figures(side_by_side["appointments"])["Appointments booked"].value == 1
+    # Formatted texts are made in the thread: in the page's language, not the default one.
+    assert figures(side_by_side["requests"])["In progress now"].help.startswith("Of which waiting for the applicant")

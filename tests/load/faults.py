@@ -40,6 +40,18 @@ def restart_postgres():
                    check=True, capture_output=True)  # fmt: skip
 
 
+def wait_for_receipts(db, *, timeout=300):
+    """Wait until no request or mail waits for its acknowledgement (a request cut off after its commit leaves it to
+    the periodic job, two minutes later); return how many still wait."""
+    deadline = time.monotonic() + timeout
+    while True:
+        waiting = sum(db.execute(f"SELECT COUNT(*) FROM {table} WHERE acknowledgement_pending").fetchone()[0]
+                      for table in ("teleprocedures_dossier", "mailroom_mailitem"))  # fmt: skip
+        if not waiting or time.monotonic() > deadline:
+            return waiting
+        time.sleep(2)
+
+
 def wait_for_outbox(db, *, timeout=240):
     """Wait until no notification is pending; return (sent, pending, failed)."""
     deadline = time.monotonic() + timeout

@@ -13,6 +13,7 @@ from tests.load.faults import (
     start_redis,
     stop_redis,
     wait_for_outbox,
+    wait_for_receipts,
 )
 from tests.load.flows import run_flows
 
@@ -23,6 +24,7 @@ CITIZEN = "parent@demo.ille-et-vilaine.example"
 
 def check_and_report(scenario, records, db, platform):
     db = reconnect(db)
+    receipts_waiting = wait_for_receipts(db)
     sent, pending, failed = wait_for_outbox(db)
     delivered = delivered_ids(platform["state"] / "mail")
     outbox_emails = {row[0] for row in db.execute(
@@ -47,12 +49,13 @@ def check_and_report(scenario, records, db, platform):
              duplicated if name == "mail registrations" else "")
             for name, r in records.items()]  # fmt: skip
     print_table(f"{scenario}: notifications sent {sent}, pending {pending}, failed {failed}, "
-                f"emails never delivered {never_delivered}, delivered twice {duplicated}", rows)  # fmt: skip
+                f"emails never delivered {never_delivered}, delivered twice {duplicated}, "
+                f"receipts not written {receipts_waiting}", rows)  # fmt: skip
     for name, record in records.items():
         assert not record.unclean, f"{name}: {record.unclean[:10]}"
         assert record.created, f"{name}: nothing was created during the scenario"
     assert not any(lost.values()), lost
-    assert pending == 0 and failed == 0 and duplicated == 0 and never_delivered == 0
+    assert pending == 0 and failed == 0 and duplicated == 0 and never_delivered == 0 and receipts_waiting == 0
 
 
 def reconnect(db):
