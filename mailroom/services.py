@@ -15,7 +15,7 @@ from mailroom.enums import ActivityKind, Channel, Direction, MailStatus
 from mailroom.models import DEFAULT_ALERT_DAYS, PLACEHOLDER, Contact, MailActivity, MailAttachment, MailItem
 from mailroom.search import search_text_of
 from mailroom.workflow import OPEN_STATUSES, target_status
-from portal import webhooks
+from portal import acknowledgements, webhooks
 from portal.calendar import add_months, add_working_days, working_days_between
 from portal.enums import Role, WebhookEvent
 from portal.notifications import queue_email
@@ -334,28 +334,16 @@ def _mark_acknowledged(item):
 
 
 def send_due_acknowledgement(item):
-    """Send the receipt the item still waits for (once: under its row lock, the flag is cleared with it)."""
-    with transaction.atomic():
-        due = (
-            MailItem.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("contact", "contact__user", "category", "service")
-            .filter(pk=item.pk, acknowledgement_pending=True)
-            .first()
-        )
-        if due is not None:
-            acknowledge_receipt(due)
-            MailItem.objects.filter(pk=due.pk).update(acknowledgement_pending=False)
-            item.acknowledged_at, item.acknowledgement_pending = due.acknowledged_at, False
+    """Send the receipt the item still waits for (see portal.acknowledgements)."""
+    due = acknowledgements.send_if_due(item, acknowledge_receipt, related=("contact__user", "category", "service"))
+    if due is not None:
+        item.acknowledged_at = due.acknowledged_at
     return item
 
 
-def send_due_acknowledgements(*, older_than=timedelta(minutes=2), limit=200):
+def send_due_acknowledgements():
     """Send the receipts left over by a registration interrupted after its commit; return how many."""
-    due = MailItem.objects.filter(acknowledgement_pending=True, created_at__lte=timezone.now() - older_than)
-    items = list(due.order_by("created_at")[:limit])
-    for item in items:
-        send_due_acknowledgement(item)
-    return len(items)
+    return acknowledgements.send_left_over(MailItem.objects.all(), send_due_acknowledgement, since_field="created_at")
 
 
 def acknowledge_receipt(item):

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from portal import webhooks
+from portal import acknowledgements, webhooks
 from portal.calendar import add_months, add_working_days
 from portal.enums import WebhookEvent
 from portal.files import StorageFull, save_file
@@ -367,28 +367,14 @@ def _submit(*, dossier, actor, request=None):
 
 
 def send_due_acknowledgement(dossier):
-    """Write the acknowledgement the dossier waits for (once: under its row lock, the flag is cleared with it)."""
-    with transaction.atomic():
-        due = (
-            Dossier.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("procedure__service", "applicant")
-            .filter(pk=dossier.pk, acknowledgement_pending=True)
-            .first()
-        )
-        if due is not None:
-            _acknowledge(due)
-            Dossier.objects.filter(pk=due.pk).update(acknowledgement_pending=False)
-            dossier.acknowledgement_pending = False
+    """Write the acknowledgement the dossier still waits for (see portal.acknowledgements)."""
+    acknowledgements.send_if_due(dossier, _acknowledge, related=("procedure__service", "applicant"))
     return dossier
 
 
-def send_due_acknowledgements(*, older_than=timedelta(minutes=2), limit=200):
+def send_due_acknowledgements():
     """Write the acknowledgements left over by a submission interrupted after its commit; return how many."""
-    due = Dossier.objects.filter(acknowledgement_pending=True, submitted_at__lte=timezone.now() - older_than)
-    dossiers = list(due.order_by("submitted_at")[:limit])
-    for dossier in dossiers:
-        send_due_acknowledgement(dossier)
-    return len(dossiers)
+    return acknowledgements.send_left_over(Dossier.objects.all(), send_due_acknowledgement, since_field="submitted_at")
 
 
 def _acknowledge(dossier):

@@ -165,6 +165,19 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_LOGIN_ON_GET = False  # the sign-in button posts a form (CSRF-protected)
 
 DATABASES = {}  # set by each mode
+
+
+def database_from_url(url, **options):
+    """The settings of the database at `url` (dj-database-url), PostgreSQL's JIT compiler off: the dashboards'
+    aggregations spent more time compiling than running (measured by tests/bench)."""
+    import dj_database_url
+
+    database = dj_database_url.parse(url, **options)
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    return database
+
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}

@@ -2,10 +2,10 @@
 
 import os
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.settings.base import *  # noqa: F403
+from portal.settings.base import database_from_url
 
 
 def env(name, default=None, *, required=False):
@@ -23,7 +23,7 @@ CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
 SITE_URL = env("SITE_URL", f"https://{ALLOWED_HOSTS[0]}")
 # Persistent connections, checked before each request's first query (a restarted PostgreSQL is reconnected to).
 DATABASES = {
-    "default": dj_database_url.parse(env("DATABASE_URL", required=True), conn_max_age=60, conn_health_checks=True)
+    "default": database_from_url(env("DATABASE_URL", required=True), conn_max_age=60, conn_health_checks=True)
 }
 
 REDIS_URL = env("REDIS_URL", required=True)

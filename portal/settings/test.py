@@ -4,16 +4,15 @@ import os
 import tempfile
 from pathlib import Path
 
-import dj_database_url
-
 from portal.settings.base import *  # noqa: F403
+from portal.settings.base import database_from_url
 
 
 DEBUG = False
 SECRET_KEY = "tests-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"
 ALLOWED_HOSTS = ["*"]
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database_from_url(
         os.environ.get("DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:5432/portal"), conn_max_age=0
     )
 }
