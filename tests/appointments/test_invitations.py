@@ -152,3 +152,13 @@ def test_a_large_file_is_imported_in_a_few_statements_per_batch(rsa, referent, d
     assert OutboxMessage.objects.filter(template="appointments/email/invitation").count() == 1200
     assert OutboxMessage.objects.filter(template="appointments/sms/invitation").count() == 1200
     assert len(set(Invitation.objects.values_list("token", flat=True))) == 1200
+
+
+def test_a_file_over_the_row_limit_is_refused_whole_with_a_message(client, rsa, referent, monkeypatch):
+    monkeypatch.setattr(invitations, "IMPORT_MAX_ROWS", 3)
+    rows = "".join(f"R{n};Nom{n};Prénom;p{n}@example.org;;;\n" for n in range(4))
+    content = "reference;last_name;first_name;email;phone;address_line;commune\n" + rows
+    client.force_login(referent)
+    html = client.post(reverse("appointments:agent_invitations"), {
+        "csv-motif": rsa.pk, "csv-file": SimpleUploadedFile("x.csv", content.encode())}).content.decode()  # fmt: skip
+    assert "Le fichier compte 4 lignes ; 3 au plus par fichier" in html and not Invitation.objects.exists()
