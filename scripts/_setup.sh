@@ -39,6 +39,14 @@ ensure_venv() {
   fi
 }
 
+ensure_nginx() {
+  # For the load suite's check of deploy/nginx (Debian's package; the platform never needs it to run here).
+  if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+    say "Installing Debian's nginx-light"
+    apt_install nginx-light
+  fi
+}
+
 ensure_postgres() {
   if ! command -v pg_ctlcluster >/dev/null; then
     say "Installing PostgreSQL from Debian packages"
