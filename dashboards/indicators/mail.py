@@ -1,5 +1,7 @@
 """Mail indicators: what came in by channel and category, answers within the deadline, overdue, acknowledgements."""
 
+from datetime import timedelta
+
 from django.db.models import Avg, Count, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -45,42 +47,53 @@ def acknowledged_in_time(items, *ranges):
     return [tuple(pair) for pair in counts]
 
 
+def _answers(rows, suffix):
+    """Answers of the period over the groups: how many, how many within the deadline, mean time (a timedelta)."""
+    total = sum(row[f"total{suffix}"] for row in rows)
+    weighted = sum(
+        row[f"mean{suffix}"].total_seconds() * row[f"total{suffix}"] for row in rows if row[f"total{suffix}"]
+    )
+    return {"total": total, "within": sum(row[f"within{suffix}"] for row in rows),
+            "mean": timedelta(seconds=weighted / total) if total else None}  # fmt: skip
+
+
 def mail_indicators(scope, *, today=None):
     today = today or timezone.localdate()
     items = mail_in_scope(scope)
     current, previous = scope.current, scope.previous
     received = Q(received_on__gte=current.start, received_on__lte=current.end)
     received_before = Q(received_on__gte=previous.start, received_on__lte=previous.end)
-    by_channel, by_category = {}, {}
-    for row in (
-        items.filter(received | received_before)
+    (start, end), (previous_start, previous_end) = current.bounds(), previous.bounds()
+    answered_now = Q(answered_at__gte=start, answered_at__lt=end)
+    answered_before = Q(answered_at__gte=previous_start, answered_at__lt=previous_end)
+    within = Q(answered_at__date__lte=F("due_date"))
+    overdue_now = Q(status__in=OPEN_STATUSES) & late_condition(today)
+    answer_time = duration("answered_at", "created_at")
+    # One scan of the mail for what came in, what was answered and what is overdue, by channel and category.
+    rows = list(
+        items.filter(received | received_before | answered_now | answered_before | overdue_now)
         .values("channel", "category_id")
-        .annotate(current=Count("pk", filter=received), previous=Count("pk", filter=received_before))
-    ):
+        .annotate(
+            current=Count("pk", filter=received),
+            previous=Count("pk", filter=received_before),
+            total=Count("pk", filter=answered_now),
+            within=Count("pk", filter=answered_now & within),
+            mean=Avg(answer_time, filter=answered_now),
+            total_before=Count("pk", filter=answered_before),
+            within_before=Count("pk", filter=answered_before & within),
+            mean_before=Avg(answer_time, filter=answered_before),
+            overdue=Count("pk", filter=overdue_now),
+        )
+    )
+    by_channel, by_category = {}, {}
+    for row in rows:
         counts = by_channel.setdefault(row["channel"], {"current": 0, "previous": 0})
         counts["current"] += row["current"]
         counts["previous"] += row["previous"]
         if row["current"]:
             by_category[row["category_id"]] = by_category.get(row["category_id"], 0) + row["current"]
-    (start, end), (previous_start, previous_end) = current.bounds(), previous.bounds()
-    answered_now = Q(answered_at__gte=start, answered_at__lt=end)
-    answered_before = Q(answered_at__gte=previous_start, answered_at__lt=previous_end)
-    within = Q(answered_on__lte=F("due_date"))
-    answers = (
-        items.filter(answered_now | answered_before)
-        .annotate(answered_on=TruncDate("answered_at"))
-        .aggregate(
-            total=Count("pk", filter=answered_now),
-            within=Count("pk", filter=answered_now & within),
-            mean=Avg(duration("answered_at", "created_at"), filter=answered_now),
-            total_before=Count("pk", filter=answered_before),
-            within_before=Count("pk", filter=answered_before & within),
-            mean_before=Avg(duration("answered_at", "created_at"), filter=answered_before),
-        )
-    )
-    now = {key: answers[key] for key in ("total", "within", "mean")}
-    before = {key: answers[f"{key}_before"] for key in ("total", "within", "mean")}
-    overdue = items.filter(status__in=OPEN_STATUSES).filter(late_condition(today)).count()
+    now, before = _answers(rows, ""), _answers(rows, "_before")
+    overdue = sum(row["overdue"] for row in rows)
     acknowledgements = acknowledged_in_time(items, current, previous)
     (acknowledged, electronic), (acknowledged_before, electronic_before) = acknowledgements
 

@@ -51,9 +51,23 @@ def request_indicators(scope, *, today=None):
     decided_states = Q(state__in=DECIDED_STATES)
     within = Q(decided_on__lte=F("due_on"))
 
-    per_procedure = {
-        row["procedure_id"]: row
-        for row in dossiers.filter(received | before_received | ((decided | before_decided) & decided_states))
+    open_now = Q(state__in=OPEN_STATES)
+    now = timezone.now()
+    bands = {}
+    for index, (_label, low, high) in enumerate(AGE_BANDS):
+        condition = open_now & Q(submitted_at__lte=now - timedelta(days=low))
+        if high is not None:
+            condition &= Q(submitted_at__gt=now - timedelta(days=high))
+        bands[f"band{index}"] = Count("pk", filter=condition)
+    stock_counts = {
+        "open": Count("pk", filter=open_now),
+        "waiting": Count("pk", filter=open_now & Q(paused_at__isnull=False)),
+        "late": Count("pk", filter=open_now & Q(paused_at__isnull=True, due_on__lt=today)),
+        **bands,
+    }
+    # One scan of the requests for the periods' counts and, per procedure, those in progress now.
+    rows = (
+        dossiers.filter(received | before_received | ((decided | before_decided) & decided_states) | open_now)
         .annotate(decided_on=TruncDate("decided_at"))
         .values("procedure_id")
         .annotate(
@@ -69,8 +83,16 @@ def request_indicators(scope, *, today=None):
             closed_before=Count("pk", filter=before_decided & Q(state=DossierState.CLOSED)),
             within=Count("pk", filter=decided & decided_states & within),
             within_before=Count("pk", filter=before_decided & decided_states & within),
+            **stock_counts,
         )
-    }
+    )
+    stock = {key: 0 for key in stock_counts}
+    per_procedure = {}
+    for row in rows:
+        for key in stock_counts:
+            stock[key] += row.pop(key)
+        if any(count for key, count in row.items() if key != "procedure_id"):  # active in one of the periods
+            per_procedure[row["procedure_id"]] = row
     decided_now = dossiers.filter(decided, decided_states)
     times = day_percentiles(decided_now, processing_time(), group="procedure_id")
     both = period_percentiles(dossiers.filter(decided_states), processing_time(),
@@ -97,22 +119,8 @@ def request_indicators(scope, *, today=None):
                rate(total("within_before"), decided_before), unit="%"),
     ]  # fmt: skip
 
-    open_now = dossiers.filter(state__in=OPEN_STATES)
-    now = timezone.now()
-    bands = {}
-    for index, (_label, low, high) in enumerate(AGE_BANDS):
-        condition = Q(submitted_at__lte=now - timedelta(days=low))
-        if high is not None:
-            condition &= Q(submitted_at__gt=now - timedelta(days=high))
-        bands[f"band{index}"] = Count("pk", filter=condition)
-    stock = open_now.aggregate(
-        total=Count("pk"),
-        waiting=Count("pk", filter=Q(paused_at__isnull=False)),
-        late=Count("pk", filter=Q(paused_at__isnull=True, due_on__lt=today)),
-        **bands,
-    )
     figures += [
-        Figure(_("In progress now"), stock["total"], compare=False,
+        Figure(_("In progress now"), stock["open"], compare=False,
                help=_("Of which waiting for the applicant: %(count)s.") % {"count": stock["waiting"]}),
         Figure(_("Late now"), stock["late"], compare=False, lower_is_better=True),
     ]  # fmt: skip
@@ -170,7 +178,7 @@ def request_indicators(scope, *, today=None):
         ),
     ]
     late = (
-        open_now.filter(paused_at__isnull=True, due_on__lt=today)
+        dossiers.filter(open_now, paused_at__isnull=True, due_on__lt=today)
         .select_related("procedure", "assignee")
         .order_by("due_on", "pk")[:LATE_LIST_SIZE]
     )
