@@ -42,8 +42,8 @@ ensure_venv() {
 ensure_nginx() {
   # For the load suite's check of deploy/nginx (Debian's package; the platform never needs it to run here).
   if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
-    say "Installing Debian's nginx-light"
-    apt_install nginx-light
+    say "Installing Debian's nginx"
+    apt_install nginx
   fi
 }
 
