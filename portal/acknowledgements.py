@@ -14,7 +14,9 @@ from django.utils import timezone
 
 def send_if_due(obj, write, *, related=()):
     """Run `write(row)` if the row of `obj` still waits for its acknowledgement, then clear its flag; return the
-    row as written, or None (already done, or being done by another process right now)."""
+    row as written, or None (nothing due, already done, or being done by another process right now)."""
+    if not obj.acknowledgement_pending:  # registered without a receipt to send (outgoing mail): no query
+        return None
     model = type(obj)
     with transaction.atomic():
         due = (

@@ -70,5 +70,15 @@ class CommuneDirectory:
 
 
 def find_commune(text, directory=None):
-    """Return the commune of the département named (or coded) `text`, or raise ValidationError."""
-    return (directory or CommuneDirectory()).find(text)
+    """Return the commune of the département named (or coded) `text`, or raise ValidationError.
+
+    Without a directory (one lookup, as in a search form), an INSEE code is one indexed query; only a name reads
+    the communes to compare spellings.
+    """
+    if directory is None:
+        code = (text or "").strip()
+        commune = Commune.objects.filter(insee_code=code).first() if code.isdigit() else None
+        if commune is not None:
+            return commune
+        directory = CommuneDirectory()
+    return directory.find(text)

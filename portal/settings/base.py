@@ -211,9 +211,10 @@ SMS_BACKEND = "portal.sms.LogSMSBackend"
 OUTBOX_MAX_ATTEMPTS = 8
 OUTBOX_RETRY_BASE_SECONDS = 60
 
-# Periodic jobs run by `manage.py run_periodic_jobs` (cron or a systemd timer, every 5 minutes).
 # The manager dashboard computes its sections side by side, each on its own database connection (1: one by one).
 DASHBOARD_PARALLEL_SECTIONS = int(os.environ.get("DASHBOARD_PARALLEL_SECTIONS", "4"))
+
+# Periodic jobs run by `manage.py run_periodic_jobs` (cron or a systemd timer, every 5 minutes).
 PERIODIC_JOBS = [
     "portal.jobs.requeue_pending_outbox",
     "portal.jobs.erase_deleted_accounts",
