@@ -1,8 +1,9 @@
 """Mail indicators: what came in by channel and category, answers within the deadline, overdue, acknowledgements."""
 
+from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Case, Count, F, Q, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,28 +24,23 @@ def mail_in_scope(scope):
     return MailItem.objects.filter(direction=Direction.INCOMING, service_id__in=scope.service_ids).order_by()
 
 
-def acknowledged_in_time(items, *ranges):
-    """Per range: (electronic mail acknowledged by the next working day, electronic mail received); holidays count.
+def acknowledgement_deadline(*ranges):
+    """SQL expression: the next working day after the day of receipt (holidays count), for mail received in the ranges.
 
-    One query over the ranges, grouped by day of receipt and of acknowledgement.
+    Most days it is the day after; the days before a weekend or a holiday are listed by how many days they wait.
     """
-    dates = Q()
+    waits = defaultdict(list)
     for range_ in ranges:
-        dates |= Q(received_on__gte=range_.start, received_on__lte=range_.end)
-    groups = (
-        items.filter(dates, channel__in=ELECTRONIC)
-        .annotate(acknowledged_on=TruncDate("acknowledged_at"))
-        .values_list("received_on", "acknowledged_on")
-        .annotate(n=Count("pk"))
-    )
-    counts = [[0, 0] for _range in ranges]
-    for received_on, acknowledged_on, count in groups:
-        for index, range_ in enumerate(ranges):
-            if range_.start <= received_on <= range_.end:
-                counts[index][1] += count
-                if acknowledged_on is not None and acknowledged_on <= add_working_days(received_on, 1):
-                    counts[index][0] += count
-    return [tuple(pair) for pair in counts]
+        for offset in range(range_.days):
+            day = range_.start + timedelta(days=offset)
+            wait = (add_working_days(day, 1) - day).days
+            if wait > 1:
+                waits[wait].append(day)
+    return Case(
+        *(When(received_on__in=sorted(set(days_)), then=F("received_on") + timedelta(days=wait))
+          for wait, days_ in sorted(waits.items())),
+        default=F("received_on") + timedelta(days=1),
+    )  # fmt: skip
 
 
 def _answers(rows, suffix):
@@ -69,9 +65,15 @@ def mail_indicators(scope, *, today=None):
     within = Q(answered_at__date__lte=F("due_date"))
     overdue_now = Q(status__in=OPEN_STATUSES) & late_condition(today)
     answer_time = duration("answered_at", "created_at")
-    # One scan of the mail for what came in, what was answered and what is overdue, by channel and category.
+    electronic = Q(channel__in=ELECTRONIC)
+    acknowledged_in_time = Q(acknowledged_on__lte=F("acknowledge_by"))
+    # One scan of the mail for what came in (and how fast it was acknowledged), what was answered and what is
+    # overdue, by channel and category.
     rows = list(
         items.filter(received | received_before | answered_now | answered_before | overdue_now)
+        .annotate(
+            acknowledged_on=TruncDate("acknowledged_at"), acknowledge_by=acknowledgement_deadline(current, previous)
+        )
         .values("channel", "category_id")
         .annotate(
             current=Count("pk", filter=received),
@@ -83,6 +85,10 @@ def mail_indicators(scope, *, today=None):
             within_before=Count("pk", filter=answered_before & within),
             mean_before=Avg(answer_time, filter=answered_before),
             overdue=Count("pk", filter=overdue_now),
+            electronic=Count("pk", filter=received & electronic),
+            acknowledged=Count("pk", filter=received & electronic & acknowledged_in_time),
+            electronic_before=Count("pk", filter=received_before & electronic),
+            acknowledged_before=Count("pk", filter=received_before & electronic & acknowledged_in_time),
         )
     )
     by_channel, by_category = {}, {}
@@ -94,8 +100,9 @@ def mail_indicators(scope, *, today=None):
             by_category[row["category_id"]] = by_category.get(row["category_id"], 0) + row["current"]
     now, before = _answers(rows, ""), _answers(rows, "_before")
     overdue = sum(row["overdue"] for row in rows)
-    acknowledgements = acknowledged_in_time(items, current, previous)
-    (acknowledged, electronic), (acknowledged_before, electronic_before) = acknowledgements
+    acknowledged, electronic = sum(row["acknowledged"] for row in rows), sum(row["electronic"] for row in rows)
+    acknowledged_before = sum(row["acknowledged_before"] for row in rows)
+    electronic_before = sum(row["electronic_before"] for row in rows)
 
     received_total = sum(row["current"] for row in by_channel.values())
     received_previous = sum(row["previous"] for row in by_channel.values())

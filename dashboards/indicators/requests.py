@@ -7,7 +7,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dashboards.indicators.stats import day_percentiles, duration, period_percentiles, rate, rounded
+from dashboards.indicators.stats import counts_and_percentiles, duration, rate, rounded
 from dashboards.indicators.tables import Chart, Figure, Table
 from teleprocedures.enums import DossierState
 from teleprocedures.models import Dossier, Procedure
@@ -65,39 +65,38 @@ def request_indicators(scope, *, today=None):
         "late": Count("pk", filter=open_now & Q(paused_at__isnull=True, due_on__lt=today)),
         **bands,
     }
-    # One scan of the requests for the periods' counts and, per procedure, those in progress now.
-    rows = (
-        dossiers.filter(received | before_received | ((decided | before_decided) & decided_states) | open_now)
-        .annotate(decided_on=TruncDate("decided_at"))
-        .values("procedure_id")
-        .annotate(
-            received=Count("pk", filter=received),
-            online=Count("pk", filter=received & Q(filed_by__isnull=True)),
-            received_before=Count("pk", filter=before_received),
-            online_before=Count("pk", filter=before_received & Q(filed_by__isnull=True)),
-            accepted=Count("pk", filter=decided & Q(state=DossierState.ACCEPTED)),
-            rejected=Count("pk", filter=decided & Q(state=DossierState.REJECTED)),
-            closed=Count("pk", filter=decided & Q(state=DossierState.CLOSED)),
-            accepted_before=Count("pk", filter=before_decided & Q(state=DossierState.ACCEPTED)),
-            rejected_before=Count("pk", filter=before_decided & Q(state=DossierState.REJECTED)),
-            closed_before=Count("pk", filter=before_decided & Q(state=DossierState.CLOSED)),
-            within=Count("pk", filter=decided & decided_states & within),
-            within_before=Count("pk", filter=before_decided & decided_states & within),
+    # One scan of the requests for the periods' counts, the processing times and, per procedure, those in progress now.
+    rows, times = counts_and_percentiles(
+        dossiers.filter(
+            received | before_received | ((decided | before_decided) & decided_states) | open_now
+        ).annotate(decided_on=TruncDate("decided_at")),
+        "procedure_id",
+        {
+            "received": Count("pk", filter=received),
+            "online": Count("pk", filter=received & Q(filed_by__isnull=True)),
+            "received_before": Count("pk", filter=before_received),
+            "online_before": Count("pk", filter=before_received & Q(filed_by__isnull=True)),
+            "accepted": Count("pk", filter=decided & Q(state=DossierState.ACCEPTED)),
+            "rejected": Count("pk", filter=decided & Q(state=DossierState.REJECTED)),
+            "closed": Count("pk", filter=decided & Q(state=DossierState.CLOSED)),
+            "accepted_before": Count("pk", filter=before_decided & Q(state=DossierState.ACCEPTED)),
+            "rejected_before": Count("pk", filter=before_decided & Q(state=DossierState.REJECTED)),
+            "closed_before": Count("pk", filter=before_decided & Q(state=DossierState.CLOSED)),
+            "within": Count("pk", filter=decided & decided_states & within),
+            "within_before": Count("pk", filter=before_decided & decided_states & within),
             **stock_counts,
-        )
+        },
+        processing_time(),
+        {"current": decided & decided_states, "previous": before_decided & decided_states},
     )
+    overall, overall_before = times["current"], times["previous"]
     stock = {key: 0 for key in stock_counts}
     per_procedure = {}
-    for row in rows:
+    for pk, row in rows.items():
         for key in stock_counts:
             stock[key] += row.pop(key)
-        if any(count for key, count in row.items() if key != "procedure_id"):  # active in one of the periods
-            per_procedure[row["procedure_id"]] = row
-    decided_now = dossiers.filter(decided, decided_states)
-    times = day_percentiles(decided_now, processing_time(), group="procedure_id")
-    both = period_percentiles(dossiers.filter(decided_states), processing_time(),
-                              {"current": decided, "previous": before_decided})  # fmt: skip
-    overall, overall_before = both["current"], both["previous"]
+        if any(count for key, count in row.items() if key not in times):  # active in one of the periods
+            per_procedure[pk] = row
 
     def total(key):
         return sum(row[key] for row in per_procedure.values())
@@ -126,13 +125,12 @@ def request_indicators(scope, *, today=None):
     ]  # fmt: skip
 
     procedures = {
-        procedure.pk: procedure
-        for procedure in Procedure.objects.filter(pk__in=set(per_procedure) | set(times)).only("pk", "title")
+        procedure.pk: procedure for procedure in Procedure.objects.filter(pk__in=per_procedure).only("pk", "title")
     }
     rows = []
     for pk, row in sorted(per_procedure.items(), key=lambda item: str(procedures[item[0]])):
         decided_here = row["accepted"] + row["rejected"] + row["closed"]
-        timing = times.get(pk, {})
+        timing = row["current"]
         rows.append([
             procedures[pk].get_title(), row["received"], rate(row["online"], row["received"]), decided_here,
             row["accepted"], row["rejected"], row["closed"], rounded(timing.get(0.5)), rounded(timing.get(0.9)),

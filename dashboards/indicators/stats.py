@@ -1,9 +1,11 @@
 """Small statistics shared by the indicators: percentiles of durations in SQL, rates, changes."""
 
+import re
 from collections import defaultdict
 
-from django.db import connection
-from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, FloatField, Func, Q
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection, connections
+from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, FloatField, Func
 
 
 DAY = 86400.0
@@ -12,6 +14,18 @@ DAY = 86400.0
 class _Epoch(Func):
     template = "EXTRACT(EPOCH FROM %(expressions)s)"
     output_field = FloatField()
+
+
+class Percentiles(Aggregate):
+    """Several of PostgreSQL's continuous percentiles from one sort: a list in the order of `fractions`."""
+
+    function = "PERCENTILE_CONT"
+    name = "percentiles"
+    template = "%(function)s(ARRAY[%(fractions)s]) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = ArrayField(FloatField())
+
+    def __init__(self, expression, fractions, **extra):
+        super().__init__(expression, fractions=", ".join(f"{float(f)!r}::float8" for f in fractions), **extra)
 
 
 class Percentile(Aggregate):
@@ -86,23 +100,61 @@ def day_percentiles(queryset, expression, fractions=(0.5, 0.9), group=None):
     return result
 
 
-def period_percentiles(queryset, expression, periods, fractions=(0.5, 0.9)):
-    """Percentiles (days) of a duration over several periods at once: {name: {"count": n, 0.5: days, …}}.
+def counts_and_percentiles(queryset, group, counts, expression, periods, fractions=(0.5, 0.9)):
+    """Per value of `group`: the `counts` (name → aggregate) and, per period (name → Q of its rows), how many rows and
+    the percentiles in days of the duration `expression`; the same per period over all the groups.
 
-    `periods` maps a name to the Q of its rows; PostgreSQL reads the rows once (one FILTER per period).
+    Returns (rows, totals): rows {group value: {count name: n, …, period name: {"count": n, 0.5: days, …}}}, totals
+    {period name: {"count": n, 0.5: days, …}}. PostgreSQL reads the rows once: GROUPING SETS give the groups and the
+    total side by side (percentiles over all groups cannot be made from the groups'). Elsewhere (the embedded SQLite
+    mode) the counts are one query and the durations of each period are read and sorted.
     """
-    if connection.vendor != "postgresql":
-        return {name: day_percentiles(queryset.filter(q), expression, fractions)[None] for name, q in periods.items()}
+    queryset = queryset.order_by()
+    if connections[queryset.db].vendor != "postgresql":
+        rows = {row.pop(group): row for row in queryset.values(group).annotate(**counts)}
+        totals = {}
+        for name, q in periods.items():
+            times = day_percentiles(queryset.filter(q), expression, fractions, group=group)
+            for key, row in rows.items():
+                row[name] = times.get(key, {"count": 0, **dict.fromkeys(fractions)})
+            totals[name] = day_percentiles(queryset.filter(q), expression, fractions)[None]
+        return rows, totals
     epoch = _Epoch(expression)
-    aggregates = {}
+    aggregates = dict(counts)
     for name, q in periods.items():
         aggregates[f"{name}__count"] = Count("pk", filter=q)
-        aggregates.update({f"{name}__p{int(f * 100)}": Percentile(epoch, f, filter=q) for f in fractions})
-    either = Q()
-    for q in periods.values():
-        either |= q
-    row = queryset.order_by().filter(either).aggregate(**aggregates)
-    return {name: {"count": row[f"{name}__count"], **_percentiles_of(row, f"{name}__", fractions)} for name in periods}
+        aggregates[f"{name}__times"] = Percentiles(epoch, fractions, filter=q)
+    rows, totals = {}, {}
+    for total, row in _with_total(queryset.values(group).annotate(**aggregates), group):
+        key = row.pop(group)
+        for name in periods:
+            spans = row.pop(f"{name}__times") or [None] * len(fractions)  # NULL when the period has no rows
+            spans = [None if span is None else span / DAY for span in spans]
+            row[name] = {"count": row.pop(f"{name}__count"), **dict(zip(fractions, spans, strict=True))}
+        if total:
+            totals = {name: row[name] for name in periods}
+        else:
+            rows[key] = row
+    return rows, totals or {name: {"count": 0, **dict.fromkeys(fractions)} for name in periods}
+
+
+def _with_total(grouped, group):
+    """Run a PostgreSQL query grouped by one column with a total row: yield (is the total row, {column: value})."""
+    connection = connections[grouped.db]
+    quote = connection.ops.quote_name
+    model = grouped.model
+    column = f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(group).column)}"
+    sql, params = grouped.query.sql_with_params()
+    group_by = re.compile(rf" GROUP BY (1|{re.escape(column)})$")
+    if not sql.startswith("SELECT ") or not group_by.search(sql):
+        raise ValueError(f"Cannot add a total to this query: {sql[:80]}…")
+    sql = "SELECT GROUPING({column}) = 1, {rest}".format(column=column, rest=sql[len("SELECT ") :])
+    sql = group_by.sub(lambda _match: f" GROUP BY GROUPING SETS (({column}), ())", sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [description.name for description in cursor.description[1:]]
+        for total, *values in cursor.fetchall():
+            yield total, dict(zip(names, values, strict=True))
 
 
 def rate(part, whole):
