@@ -4,7 +4,7 @@ import re
 from collections import defaultdict
 
 from django.contrib.postgres.fields import ArrayField
-from django.db import connection, connections
+from django.db import connections
 from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, FloatField, Func
 
 
@@ -38,6 +38,11 @@ class Percentile(Aggregate):
 
     def __init__(self, expression, fraction, **extra):
         super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def percentiles_in_sql(alias):
+    """PostgreSQL computes percentiles (PERCENTILE_CONT); SQLite, the embedded mode's database, does not."""
+    return connections[alias].vendor == "postgresql"
 
 
 def duration(end, start, minus=None):
@@ -77,7 +82,7 @@ def day_percentiles(queryset, expression, fractions=(0.5, 0.9), group=None):
     """
     groups = [group] if group else []
     queryset = queryset.order_by()
-    if connection.vendor == "postgresql":
+    if percentiles_in_sql(queryset.db):
         epoch = _Epoch(expression)
         aggregates = {f"p{int(f * 100)}": Percentile(epoch, f) for f in fractions}
         rows = queryset.values(*groups).annotate(count=Count("pk"), **aggregates) if group else [
@@ -110,7 +115,7 @@ def counts_and_percentiles(queryset, group, counts, expression, periods, fractio
     mode) the counts are one query and the durations of each period are read and sorted.
     """
     queryset = queryset.order_by()
-    if connections[queryset.db].vendor != "postgresql":
+    if not percentiles_in_sql(queryset.db):
         rows = {row.pop(group): row for row in queryset.values(group).annotate(**counts)}
         totals = {}
         for name, q in periods.items():

@@ -134,6 +134,31 @@ def test_a_site_narrows_requests_to_the_communes_of_its_territory(dossiers):
     assert values["Median processing time"].value == 10.0
 
 
+def test_processing_times_over_several_procedures_the_same_on_the_embedded_database(dossiers, procedures, monkeypatch):
+    roads = procedures["permission-voirie"]
+    scope = scope_of(dossiers.service, roads.service)
+
+    def summary():
+        section = request_indicators(scope)
+        return ([(str(f.label), f.value, f.previous) for f in section["figures"]],
+                {str(row[0]): row[1:] for row in table(section, "requests_by_procedure").rows})  # fmt: skip
+
+    in_postgresql = summary()
+    values = {label: (value, previous) for label, value, previous in in_postgresql[0]}
+    by_procedure = in_postgresql[1]
+    # Decided in the period: 30, 10 and 2 days (adapted transport) and 1 day (roads), over both procedures.
+    assert values["Median processing time"] == (6.0, 10.0)
+    assert values["Processing time for 9 requests out of 10"] == (24.0, 10.0)
+    assert values["Decided"] == (4, 1) and values["Requests received"] == (4, 1)
+    # Per procedure, each its own: adapted transport's 2, 10, 30 days; roads' 1 day.
+    transport, voirie = (by_procedure[str(p.get_title())] for p in (dossiers, roads))
+    assert transport[6:8] == [10.0, 26.0] and voirie[6:8] == [1.0, 1.0]
+    assert voirie[:3] == [1, 100.0, 1]
+    # The embedded mode (SQLite has no PERCENTILE_CONT nor GROUPING SETS) reads and sorts the durations: same figures.
+    monkeypatch.setattr("dashboards.indicators.stats.percentiles_in_sql", lambda alias: False)
+    assert summary() == in_postgresql
+
+
 def test_percentiles_match_postgresql_on_the_embedded_database():
     assert percentile_cont([2, 10, 30], 0.5) == 10
     assert percentile_cont([2, 10, 30], 0.9) == pytest.approx(26)
