@@ -11,7 +11,7 @@ from appointments.enums import AppointmentStatus as S
 from appointments.enums import BookedVia
 from appointments.models import ACTIVE_STATUSES, Appointment, CollectiveSession, Invitation, Motif, OpeningSchedule
 from appointments.slots import opening_capacity
-from dashboards.indicators.stats import day_percentiles, duration, rate, rounded
+from dashboards.indicators.stats import counts_and_percentiles, duration, rate, rounded
 from dashboards.indicators.tables import Chart, Figure, Table
 from portal.models import Site
 
@@ -195,16 +195,21 @@ def rsa_funnel(scope):
     start, end = scope.current.bounds()
     invitations = invitations.filter(created_at__gte=start, created_at__lt=end).order_by()
     seen = Q(appointment__status=S.SEEN)
-    funnel = invitations.aggregate(
-        invited=Count("pk"),
-        booked=Count("pk", filter=Q(appointment__isnull=False)),
-        seen=Count("pk", filter=seen),
-        seen_30=Count("pk", filter=seen & Q(appointment__starts_at__lte=F("created_at") + timedelta(days=30))),
-        seen_45=Count("pk", filter=seen & Q(appointment__starts_at__lte=F("created_at") + timedelta(days=45))),
+    rows, days = counts_and_percentiles(
+        invitations,
+        None,
+        {
+            "invited": Count("pk"),
+            "seen": Count("pk", filter=seen),
+            "seen_30": Count("pk", filter=seen & Q(appointment__starts_at__lte=F("created_at") + timedelta(days=30))),
+            "seen_45": Count("pk", filter=seen & Q(appointment__starts_at__lte=F("created_at") + timedelta(days=45))),
+        },
+        duration("appointment__starts_at", "created_at"),
+        {"booked": Q(appointment__isnull=False)},
+        fractions=(0.5,),
     )
-    days = day_percentiles(
-        invitations.filter(appointment__isnull=False), duration("appointment__starts_at", "created_at")
-    )[None]
+    funnel, days = rows[None], days["booked"]
+    funnel["booked"] = days["count"]
     figures = [
         Figure(_("Invitations sent"), funnel["invited"], compare=False),
         Figure(_("Days from invitation to appointment (median)"), rounded(days[0.5]), compare=False,

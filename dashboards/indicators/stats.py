@@ -106,8 +106,9 @@ def day_percentiles(queryset, expression, fractions=(0.5, 0.9), group=None):
 
 
 def counts_and_percentiles(queryset, group, counts, expression, periods, fractions=(0.5, 0.9)):
-    """Per value of `group`: the `counts` (name → aggregate) and, per period (name → Q of its rows), how many rows and
-    the percentiles in days of the duration `expression`; the same per period over all the groups.
+    """Per value of `group` (or for all rows under the key None when `group` is None): the `counts` (name → aggregate)
+    and, per period (name → Q of its rows), how many rows and the percentiles in days of the duration `expression`;
+    the same per period over all the groups.
 
     Returns (rows, totals): rows {group value: {count name: n, …, period name: {"count": n, 0.5: days, …}}}, totals
     {period name: {"count": n, 0.5: days, …}}. PostgreSQL reads the rows once: GROUPING SETS give the groups and the
@@ -116,29 +117,36 @@ def counts_and_percentiles(queryset, group, counts, expression, periods, fractio
     """
     queryset = queryset.order_by()
     if not percentiles_in_sql(queryset.db):
-        rows = {row.pop(group): row for row in queryset.values(group).annotate(**counts)}
+        if group is None:
+            rows = {None: queryset.aggregate(**counts)}
+        else:
+            rows = {row.pop(group): row for row in queryset.values(group).annotate(**counts)}
         totals = {}
         for name, q in periods.items():
             times = day_percentiles(queryset.filter(q), expression, fractions, group=group)
+            totals[name] = day_percentiles(queryset.filter(q), expression, fractions)[None] if group else times[None]
             for key, row in rows.items():
                 row[name] = times.get(key, {"count": 0, **dict.fromkeys(fractions)})
-            totals[name] = day_percentiles(queryset.filter(q), expression, fractions)[None]
         return rows, totals
     epoch = _Epoch(expression)
     aggregates = dict(counts)
     for name, q in periods.items():
         aggregates[f"{name}__count"] = Count("pk", filter=q)
         aggregates[f"{name}__times"] = Percentiles(epoch, fractions, filter=q)
+    if group is None:
+        results = [(True, queryset.aggregate(**aggregates))]
+    else:
+        results = _with_total(queryset.values(group).annotate(**aggregates), group)
     rows, totals = {}, {}
-    for total, row in _with_total(queryset.values(group).annotate(**aggregates), group):
-        key = row.pop(group)
+    for total, row in results:
+        key = row.pop(group) if group else None
         for name in periods:
             spans = row.pop(f"{name}__times") or [None] * len(fractions)  # NULL when the period has no rows
             spans = [None if span is None else span / DAY for span in spans]
             row[name] = {"count": row.pop(f"{name}__count"), **dict(zip(fractions, spans, strict=True))}
         if total:
             totals = {name: row[name] for name in periods}
-        else:
+        if not total or group is None:
             rows[key] = row
     return rows, totals or {name: {"count": 0, **dict.fromkeys(fractions)} for name in periods}
 
