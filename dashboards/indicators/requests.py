@@ -65,6 +65,7 @@ def request_indicators(scope, *, today=None):
         "late": Count("pk", filter=open_now & Q(paused_at__isnull=True, due_on__lt=today)),
         **bands,
     }
+    periods = {"current": decided & decided_states, "previous": before_decided & decided_states}
     # One scan of the requests for the periods' counts, the processing times and, per procedure, those in progress now.
     rows, times = counts_and_percentiles(
         dossiers.filter(
@@ -87,7 +88,7 @@ def request_indicators(scope, *, today=None):
             **stock_counts,
         },
         processing_time(),
-        {"current": decided & decided_states, "previous": before_decided & decided_states},
+        periods,
     )
     overall, overall_before = times["current"], times["previous"]
     stock = {key: 0 for key in stock_counts}
@@ -95,7 +96,7 @@ def request_indicators(scope, *, today=None):
     for pk, row in rows.items():
         for key in stock_counts:
             stock[key] += row.pop(key)
-        if any(count for key, count in row.items() if key not in times):  # active in one of the periods
+        if any(count for key, count in row.items() if key not in periods):  # active in one of the periods
             per_procedure[pk] = row
 
     def total(key):

@@ -28,18 +28,6 @@ class Percentiles(Aggregate):
         super().__init__(expression, fractions=", ".join(f"{float(f)!r}::float8" for f in fractions), **extra)
 
 
-class Percentile(Aggregate):
-    """PostgreSQL's continuous percentile (linear interpolation between the two nearest values)."""
-
-    function = "PERCENTILE_CONT"
-    name = "percentile"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-    def __init__(self, expression, fraction, **extra):
-        super().__init__(expression, fraction=float(fraction), **extra)
-
-
 def percentiles_in_sql(alias):
     """PostgreSQL computes percentiles (PERCENTILE_CONT); SQLite, the embedded mode's database, does not."""
     return connections[alias].vendor == "postgresql"
@@ -68,10 +56,13 @@ def days(value):
     return None if value is None else value.total_seconds() / DAY
 
 
-def _percentiles_of(row, prefix, fractions):
-    """Read the columns `<prefix>p50`, `<prefix>p90`… of an aggregate row, converted from seconds to days."""
-    values = {f: row[f"{prefix}p{int(f * 100)}"] for f in fractions}
-    return {f: None if value is None else value / DAY for f, value in values.items()}
+def _timing(count, spans, fractions):
+    """{"count": n, fraction: days, …} from PostgreSQL's percentiles in seconds (NULL when there were no rows)."""
+    spans = spans or [None] * len(fractions)
+    return {
+        "count": count,
+        **{f: None if span is None else span / DAY for f, span in zip(fractions, spans, strict=True)},
+    }
 
 
 def day_percentiles(queryset, expression, fractions=(0.5, 0.9), group=None):
@@ -83,15 +74,9 @@ def day_percentiles(queryset, expression, fractions=(0.5, 0.9), group=None):
     groups = [group] if group else []
     queryset = queryset.order_by()
     if percentiles_in_sql(queryset.db):
-        epoch = _Epoch(expression)
-        aggregates = {f"p{int(f * 100)}": Percentile(epoch, f) for f in fractions}
-        rows = queryset.values(*groups).annotate(count=Count("pk"), **aggregates) if group else [
-            queryset.aggregate(count=Count("pk"), **aggregates)
-        ]  # fmt: skip
-        return {
-            row[group] if group else None: {"count": row["count"], **_percentiles_of(row, "", fractions)}
-            for row in rows
-        }
+        aggregates = {"count": Count("pk"), "times": Percentiles(_Epoch(expression), fractions)}
+        rows = queryset.values(*groups).annotate(**aggregates) if group else [queryset.aggregate(**aggregates)]
+        return {row[group] if group else None: _timing(row["count"], row["times"], fractions) for row in rows}
     values = defaultdict(list)
     for row in queryset.annotate(_span=expression).values_list(*groups, "_span"):
         if row[-1] is not None:
@@ -126,7 +111,7 @@ def counts_and_percentiles(queryset, group, counts, expression, periods, fractio
             times = day_percentiles(queryset.filter(q), expression, fractions, group=group)
             totals[name] = day_percentiles(queryset.filter(q), expression, fractions)[None] if group else times[None]
             for key, row in rows.items():
-                row[name] = times.get(key, {"count": 0, **dict.fromkeys(fractions)})
+                row[name] = times.get(key, _timing(0, None, fractions))
         return rows, totals
     epoch = _Epoch(expression)
     aggregates = dict(counts)
@@ -141,14 +126,12 @@ def counts_and_percentiles(queryset, group, counts, expression, periods, fractio
     for total, row in results:
         key = row.pop(group) if group else None
         for name in periods:
-            spans = row.pop(f"{name}__times") or [None] * len(fractions)  # NULL when the period has no rows
-            spans = [None if span is None else span / DAY for span in spans]
-            row[name] = {"count": row.pop(f"{name}__count"), **dict(zip(fractions, spans, strict=True))}
+            row[name] = _timing(row.pop(f"{name}__count"), row.pop(f"{name}__times"), fractions)
         if total:
             totals = {name: row[name] for name in periods}
         if not total or group is None:
             rows[key] = row
-    return rows, totals or {name: {"count": 0, **dict.fromkeys(fractions)} for name in periods}
+    return rows, totals or {name: _timing(0, None, fractions) for name in periods}
 
 
 def _with_total(grouped, group):
